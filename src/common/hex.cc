@@ -32,7 +32,8 @@ Result<std::vector<std::uint8_t>> HexDecode(std::string_view hex) {
   for (std::size_t i = 0; i < hex.size(); i += 2) {
     int hi = NibbleValue(hex[i]);
     int lo = NibbleValue(hex[i + 1]);
-    if (hi < 0 || lo < 0) return Fail(ErrorCode::kInvalidArgument, "hex string has a non-hex digit");
+    if (hi < 0 || lo < 0)
+      return Fail(ErrorCode::kInvalidArgument, "hex string has a non-hex digit");
     out.push_back(static_cast<std::uint8_t>((hi << 4) | lo));
   }
   return out;

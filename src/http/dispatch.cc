@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <ctime>
 #include <exception>
 
 #include <boost/beast/core/string.hpp>
@@ -30,7 +31,27 @@ boost::asio::awaitable<Response> RunRoute(Request& request) {
                         request.message.version());
 }
 
+namespace {
+
+// HttpDate returns the IMF-fixdate of now, formatted at most once a second
+// per thread (RFC 9110 section 5.6.7).
+std::string_view HttpDate() {
+  thread_local std::time_t cached_second = 0;
+  thread_local char cached[40] = {};
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::strftime(cached, sizeof(cached), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    cached_second = now;
+  }
+  return cached;
+}
+
+}  // namespace
+
 void ApplyStandardHeaders(Response& response, std::string_view request_id) {
+  response.set(bhttp::field::date, HttpDate());
   response.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   response.set("X-Content-Type-Options", "nosniff");
   response.set("Referrer-Policy", "no-referrer");

@@ -59,6 +59,7 @@ TEST(DispatchTest, StandardHeadersArePresent) {
   EXPECT_EQ(res["Referrer-Policy"], "no-referrer");
   EXPECT_EQ(res[bhttp::field::cache_control], "no-store");
   EXPECT_EQ(res["X-Request-Id"], "rid");
+  EXPECT_TRUE(std::string(res[bhttp::field::date]).ends_with(" GMT"));
 }
 
 TEST(DispatchTest, MediaTypeIgnoresParametersAndCase) {

@@ -1,0 +1,101 @@
+#pragma once
+// Config is the server configuration read from strongroom.toml. Loading is
+// strict: an unknown key, a value of the wrong type or out of range is an
+// error, so a typo never silently falls back to a default. Every path in a
+// loaded Config is absolute, resolved against the config file's directory.
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "config/endpoint.h"
+
+namespace sr::config {
+
+enum class TlsVersion { kTls12, kTls13 };
+enum class LogLevel { kTrace, kDebug, kInfo, kWarn, kError, kOff };
+
+// LogLevelName returns the configuration spelling of `level` ("info", ...).
+std::string_view LogLevelName(LogLevel level);
+
+// ServerConfig is the [server] table: listeners and the bounds on every
+// connection and request.
+struct ServerConfig {
+  Endpoint listen{"0.0.0.0", 8443};
+  std::optional<Endpoint> redirect_listen;            // plaintext 308 redirector; nullopt = off
+  std::string public_url = "https://localhost:8443";  // no trailing slash
+  int workers = 0;                                    // 0 = one per hardware thread
+  std::size_t max_connections = 10000;
+  std::size_t header_limit_bytes = 16384;
+  std::size_t body_limit_bytes = 1048576;  // default per-route JSON body limit
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds body_timeout{30};
+  std::chrono::seconds idle_timeout{60};
+  std::chrono::seconds shutdown_grace{10};
+  std::size_t max_requests_per_connection = 1000;
+
+  bool operator==(const ServerConfig&) const = default;
+};
+
+struct TlsConfig {
+  std::filesystem::path certificate = "tls/cert.pem";  // PEM chain, leaf first
+  std::filesystem::path private_key = "tls/key.pem";
+  TlsVersion min_version = TlsVersion::kTls13;
+
+  bool operator==(const TlsConfig&) const = default;
+};
+
+struct StoreConfig {
+  std::filesystem::path path = "strongroom.db";  // SQLite metadata store
+
+  bool operator==(const StoreConfig&) const = default;
+};
+
+struct KeysConfig {
+  std::filesystem::path root_key_file = "root.key";  // 32 raw bytes, mode 0600
+
+  bool operator==(const KeysConfig&) const = default;
+};
+
+struct LogConfig {
+  LogLevel level = LogLevel::kInfo;
+  bool access = true;  // one access-log line per request
+
+  bool operator==(const LogConfig&) const = default;
+};
+
+struct DiagnosticsConfig {
+  bool echo = false;  // enables POST /v1/echo for deployment checks
+
+  bool operator==(const DiagnosticsConfig&) const = default;
+};
+
+// Config holds every setting. A default-constructed Config carries the
+// defaults with paths still relative; LoadConfig and ParseConfig return
+// absolute paths.
+struct Config {
+  ServerConfig server;
+  TlsConfig tls;
+  StoreConfig store;
+  KeysConfig keys;
+  LogConfig log;
+  DiagnosticsConfig diagnostics;
+
+  bool operator==(const Config&) const = default;
+};
+
+// LoadConfig reads and validates the TOML file at `file`. A missing or
+// unreadable file is kNotFound; every other problem (syntax, unknown key,
+// wrong type, value out of range) is kInvalidArgument with a single-line
+// message that names the key or the file:line:column and is safe to print.
+Result<Config> LoadConfig(const std::filesystem::path& file);
+
+// ParseConfig validates TOML text as if it had been read from `file`, which
+// need not exist: it anchors relative paths and names the source in errors.
+Result<Config> ParseConfig(std::string_view toml, const std::filesystem::path& file);
+
+}  // namespace sr::config

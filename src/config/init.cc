@@ -1,0 +1,106 @@
+#include "config/init.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <span>
+#include <system_error>
+
+#include "config/config.h"
+#include "config/internal/file_util.h"
+#include "config/root_key.h"
+#include "config/self_signed_cert.h"
+
+namespace sr::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kDefaultConfig =
+    R"(# strongroom configuration, written by `strongroom init`.
+# Every key is listed with its default value; an unknown key is an error.
+# Relative paths are resolved against the directory holding this file.
+
+[server]
+# HTTPS listener, "HOST:PORT" or "[IPv6]:PORT"; port 0 picks a free port.
+listen = "0.0.0.0:8443"
+# Plaintext listener that answers every request with a 308 redirect to
+# public_url, e.g. "0.0.0.0:8080"; empty disables it.
+redirect_listen = ""
+# Externally visible base URL; defaults to https://localhost:<listen port>.
+# public_url = "https://vault.example.com"
+# Worker threads serving connections; 0 means one per CPU core.
+workers = 0
+# Open connections beyond this are refused.
+max_connections = 10000
+# Largest request line plus headers, in bytes.
+header_limit_bytes = 16384
+# Largest JSON request body, in bytes, for routes without their own limit.
+body_limit_bytes = 1048576
+# Time allowed to receive the request headers.
+header_timeout_seconds = 10
+# Time allowed to receive a request body.
+body_timeout_seconds = 30
+# An idle keep-alive connection is closed after this long.
+idle_timeout_seconds = 60
+# On shutdown, requests in flight get this long to finish.
+shutdown_grace_seconds = 10
+# A connection is closed after serving this many requests.
+max_requests_per_connection = 1000
+
+[tls]
+# PEM certificate chain, leaf first. init creates a self-signed one.
+certificate = "tls/cert.pem"
+# PEM private key of the certificate; keep it mode 0600.
+private_key = "tls/key.pem"
+# Oldest TLS version accepted: "1.3" or "1.2".
+min_version = "1.3"
+
+[store]
+# SQLite metadata store; created on first start.
+path = "strongroom.db"
+
+[keys]
+# Root key: 32 random bytes, mode 0600. Back it up; without it nothing can be decrypted.
+root_key_file = "root.key"
+
+[log]
+# One of trace, debug, info, warn, error, off.
+level = "info"
+# Write one access-log line per request.
+access = true
+
+[diagnostics]
+# Enable POST /v1/echo, used by deployment checks; keep it off in production.
+echo = false
+)";
+
+std::span<const std::uint8_t> Bytes(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+}  // namespace
+
+std::string_view DefaultConfigText() { return kDefaultConfig; }
+
+Status InitDataDir(const fs::path& dir) {
+  const fs::path config_file = dir / kConfigFileName;
+  std::error_code ec;
+  if (fs::exists(config_file, ec)) {
+    return Fail(ErrorCode::kAlreadyExists,
+                fmt::format("data directory {} is already initialised ({} exists)", dir.string(),
+                            kConfigFileName));
+  }
+  // The paths come from the very text we write, so they cannot drift apart.
+  SR_ASSIGN_OR_RETURN(Config config, ParseConfig(kDefaultConfig, config_file));
+  SR_TRY(internal::MakePrivateDirectory(dir));
+  SR_TRY(CreateRootKeyFile(config.keys.root_key_file));
+  if (!fs::exists(config.tls.certificate, ec)) {
+    SR_TRY(internal::MakePrivateDirectory(config.tls.certificate.parent_path()));
+    SR_TRY(WriteSelfSignedCertificate(config.tls.certificate, config.tls.private_key, {"localhost"},
+                                      {"127.0.0.1", "::1"}));
+  }
+  return internal::ReplaceFile(config_file, Bytes(kDefaultConfig), 0600);
+}
+
+}  // namespace sr::config

@@ -1,0 +1,98 @@
+#include "store/migrations.h"
+
+#include <fmt/format.h>
+
+namespace sr::store {
+namespace {
+
+constexpr Migration kMigrations[] = {
+    {1, "server_meta",
+     "CREATE TABLE server_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+     "INSERT INTO server_meta(key, value) "
+     "VALUES('created_at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));"},
+};
+
+constexpr std::string_view kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations("
+    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+
+Status CheckList(std::span<const Migration> migrations) {
+  int previous = 0;
+  for (const Migration& m : migrations) {
+    if (m.version <= previous) {
+      return Fail(ErrorCode::kInternal,
+                  fmt::format("migration list is not strictly ascending: version {} ({}) after {}",
+                              m.version, m.name, previous));
+    }
+    previous = m.version;
+  }
+  return Ok();
+}
+
+Status RecordMigration(Database& db, const Migration& m) {
+  SR_ASSIGN_OR_RETURN(Statement record,
+                      db.Prepare("INSERT INTO schema_migrations(version, name, applied_at) "
+                                 "VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"));
+  SR_TRY(record.BindInt64(1, m.version));
+  SR_TRY(record.BindText(2, m.name));
+  SR_TRY(record.Step());
+  return Ok();
+}
+
+// ApplyInTransaction runs `m` and records it. It does nothing if another
+// connection applied `m` between our version check and taking the lock.
+Status ApplyInTransaction(Database& db, const Migration& m) {
+  SR_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
+  if (current >= m.version) return Ok();
+  SR_TRY(db.Exec(m.sql));
+  return RecordMigration(db, m);
+}
+
+// ApplyOne applies `m` atomically: all of it and its record, or nothing.
+Status ApplyOne(Database& db, const Migration& m) {
+  Status status = db.Exec("BEGIN IMMEDIATE");
+  if (status) status = ApplyInTransaction(db, m);
+  if (status) status = db.Exec("COMMIT");
+  if (!status) {
+    // SQLite may already have rolled back (e.g. on SQLITE_FULL).
+    if (db.InTransaction()) (void)db.Exec("ROLLBACK");
+    return Fail(status.error().code(), fmt::format("migration {} ({}) failed: {}", m.version,
+                                                   m.name, status.error().message()));
+  }
+  return Ok();
+}
+
+}  // namespace
+
+std::span<const Migration> BuiltinMigrations() { return kMigrations; }
+
+Result<int> SchemaVersion(Database& db) {
+  SR_ASSIGN_OR_RETURN(std::string exists,
+                      db.QueryText("SELECT count(*) FROM sqlite_schema "
+                                   "WHERE type = 'table' AND name = 'schema_migrations'"));
+  if (exists == "0") return 0;
+  SR_ASSIGN_OR_RETURN(Statement statement,
+                      db.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  SR_ASSIGN_OR_RETURN(StepResult step, statement.Step());
+  if (step != StepResult::kRow) return Fail(ErrorCode::kInternal, "no schema version row");
+  return static_cast<int>(statement.ColumnInt64(0));
+}
+
+Status RunMigrations(Database& db, std::span<const Migration> migrations) {
+  SR_TRY(CheckList(migrations));
+  SR_TRY(db.Exec(kCreateMigrationsTable));
+  SR_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
+  const int known = migrations.empty() ? 0 : migrations.back().version;
+  if (current > known) {
+    return Fail(
+        ErrorCode::kFailedPrecondition,
+        fmt::format("database schema version {} is newer than this strongroom supports ({})",
+                    current, known));
+  }
+  for (const Migration& m : migrations) {
+    if (m.version > current) SR_TRY(ApplyOne(db, m));
+  }
+  return Ok();
+}
+
+}  // namespace sr::store
