@@ -199,9 +199,10 @@ Status ReadPublicUrl(const Reader& r, ServerConfig& server) {
   const bool bad_char = std::any_of(url.begin(), url.end(), [](char c) {
     return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
   });
-  if (scheme_end == std::string::npos || (scheme != "https" && scheme != "http") ||
-      url.size() == scheme_end + 3 || bad_char) {
-    return r.Invalid("server.public_url", "must be an absolute http:// or https:// URL");
+  // https only: the redirect listener sends clients here, never to plaintext.
+  if (scheme_end == std::string::npos || scheme != "https" || url.size() == scheme_end + 3 ||
+      bad_char) {
+    return r.Invalid("server.public_url", "must be an absolute https:// URL");
   }
   server.public_url = std::move(url);
   return Ok();

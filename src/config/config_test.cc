@@ -190,6 +190,7 @@ TEST_F(ConfigTest, BadStringValuesAreErrors) {
   ExpectError("[log]\nlevel = \"verbose\"\n", "configuration key 'log.level' must be one of");
   ExpectError("[server]\npublic_url = \"vault.example.com\"\n", "'server.public_url'");
   ExpectError("[server]\npublic_url = \"ftp://x\"\n", "'server.public_url'");
+  ExpectError("[server]\npublic_url = \"http://vault.example.com\"\n", "must be an absolute https:// URL");
   ExpectError("[server]\npublic_url = \"https://\"\n", "'server.public_url'");
   ExpectError("[store]\npath = \"\"\n", "configuration key 'store.path' must not be empty");
   ExpectError("[keys]\nroot_key_file = \"a\\u0000b\"\n", "'keys.root_key_file'");

@@ -1,8 +1,9 @@
 #include "config/root_key.h"
 
+#include "crypto/random.h"
+
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,10 +85,7 @@ Result<SecretBytes> LoadRootKey(const std::filesystem::path& path) {
 }
 
 Status CreateRootKeyFile(const std::filesystem::path& path) {
-  SecretBytes key(kRootKeySize);
-  if (RAND_bytes(key.RevealMutable().data(), static_cast<int>(key.size())) != 1) {
-    return Fail(ErrorCode::kInternal, "the OpenSSL random number generator failed");
-  }
+  SecretBytes key = crypto::RandomKey(kRootKeySize);
   Status written = internal::WriteNewFile(path, key.Reveal(), 0600);
   if (!written && written.error().code() == ErrorCode::kAlreadyExists) {
     return Fail(

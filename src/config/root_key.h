@@ -8,10 +8,11 @@
 
 #include "common/error.h"
 #include "common/secret.h"
+#include "crypto/subkeys.h"
 
 namespace sr::config {
 
-inline constexpr std::size_t kRootKeySize = 32;
+using crypto::kRootKeySize;
 
 // LoadRootKey reads the root key from `path`. The file must be a regular file
 // with no group or other permission bits (else kFailedPrecondition with a

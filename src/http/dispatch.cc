@@ -7,9 +7,9 @@
 
 #include <boost/beast/core/string.hpp>
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "common/log.h"
+#include "crypto/random.h"
 #include "http/problem.h"
 
 namespace sr::http {
@@ -64,7 +64,7 @@ void ApplyStandardHeaders(Response& response, std::string_view request_id) {
 std::string NewRequestId() {
   static const std::uint64_t prefix = [] {
     std::uint64_t p = 0;
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(&p), sizeof(p)) != 1) std::terminate();
+    crypto::FillRandom(std::span(reinterpret_cast<std::uint8_t*>(&p), sizeof(p)));
     return p;
   }();
   static std::atomic<std::uint64_t> counter{0};

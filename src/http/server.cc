@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -32,10 +33,16 @@ namespace {
 sr::Result<std::unique_ptr<tcp::acceptor>> Bind(asio::io_context& ioc, const ListenAddress& where,
                                                 std::string_view what) {
   boost::system::error_code ec;
-  auto address = asio::ip::make_address(where.host == "localhost" ? "127.0.0.1" : where.host, ec);
+  auto address = asio::ip::make_address(where.host, ec);
   if (ec) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("{} address '{}' is not an IP address", what, where.host));
+    // A host name: bind its first address (e.g. "localhost" -> 127.0.0.1).
+    tcp::resolver resolver(ioc);
+    auto results = resolver.resolve(where.host, "", tcp::resolver::numeric_service, ec);
+    if (ec || results.empty()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("{} host '{}' does not resolve", what, where.host));
+    }
+    address = results.begin()->endpoint().address();
   }
   auto acceptor = std::make_unique<tcp::acceptor>(ioc);
   tcp::endpoint endpoint(address, where.port);
@@ -139,21 +146,37 @@ void Server::Unregister(Connection* c) {
   connections_.erase(c);
 }
 
+void Server::RunContext(asio::io_context& ctx) {
+  // No exception may end a worker: log it and keep serving the others.
+  while (true) {
+    try {
+      ctx.run();
+      return;
+    } catch (const std::exception& e) {
+      sr::log::Error("uncaught exception on an io thread", {{"error", e.what()}});
+    }
+  }
+}
+
 void Server::Run() {
   AcceptLoop(*https_acceptor_, true);
   if (redirect_acceptor_) AcceptLoop(*redirect_acceptor_, false);
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& ctx : contexts_) guards.push_back(asio::make_work_guard(*ctx));
   for (std::size_t i = 1; i < contexts_.size(); ++i) {
-    threads_.emplace_back([ctx = contexts_[i].get()] { ctx->run(); });
+    threads_.emplace_back([ctx = contexts_[i].get()] { RunContext(*ctx); });
   }
-  contexts_.front()->run();
+  RunContext(*contexts_.front());
   for (auto& t : threads_) t.join();
   threads_.clear();
 }
 
 void Server::Shutdown() {
-  if (draining_.exchange(true)) return;
+  if (draining_.exchange(true)) {
+    // A second request to stop cuts the grace period short.
+    asio::post(control_context(), [this] { StopAll(); });
+    return;
+  }
   asio::post(control_context(), [this] {
     boost::system::error_code ec;
     if (https_acceptor_) https_acceptor_->close(ec);

@@ -70,7 +70,7 @@ class Server {
 
   // Run serves until shutdown completes.
   void Run();
-  // Shutdown starts a graceful stop. Thread-safe and idempotent.
+  // Shutdown starts a graceful stop; a second call stops at once. Thread-safe.
   void Shutdown();
   bool draining() const { return draining_.load(); }
 
@@ -79,6 +79,7 @@ class Server {
   friend class Connection;
 
   boost::asio::io_context& NextContext();
+  static void RunContext(boost::asio::io_context& ctx);
   void AcceptLoop(boost::asio::ip::tcp::acceptor& acceptor, bool tls);
   void Register(const std::shared_ptr<Connection>& c);
   void Unregister(Connection* c);

@@ -115,6 +115,7 @@ asio::awaitable<bool> TlsConnection::ServeOne(bool first, std::size_t ordinal) {
   const auto& head = header_parser.get();
   if (head.method() != Verb::unknown) ex.method = bhttp::to_string(head.method());
   ex.version = head.version();
+  ex.head = head.method() == Verb::head;
   std::string_view target = head.target();
   if (target.empty() || target.front() != '/') {
     Response res = MakeProblem(Status::bad_request, "malformed-request", "Bad Request",
@@ -205,7 +206,7 @@ asio::awaitable<bool> TlsConnection::ServeOne(bool first, std::size_t ordinal) {
   request.route = &route;
   Response res = co_await RunRoute(request);
   const bool keep_alive = can_continue && request.message.keep_alive();
-  co_await Send(res, ex, keep_alive, request.message.method() == Verb::head);
+  co_await Send(res, ex, keep_alive);
   co_return keep_alive;
 }
 
@@ -236,13 +237,12 @@ Response TlsConnection::PayloadTooLarge(const Route& route, unsigned version) {
                      version);
 }
 
-asio::awaitable<void> TlsConnection::Send(Response& res, const Exchange& ex, bool keep_alive,
-                                          bool head_only) {
+asio::awaitable<void> TlsConnection::Send(Response& res, const Exchange& ex, bool keep_alive) {
   res.version(ex.version);
   ApplyStandardHeaders(res, ex.request_id);
   res.keep_alive(keep_alive && !env_.draining.load() && !closing_);
   res.prepare_payload();
-  if (head_only) {
+  if (ex.head) {
     const auto length = res.body().size();
     res.body().clear();
     res.content_length(length);

@@ -69,6 +69,12 @@ sr::Result<std::shared_ptr<ssl::context>> TlsContextStore::Build(const TlsSettin
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("TLS private key file {} is missing", s.private_key.string()));
   }
+  if (auto perms = std::filesystem::status(s.private_key, ec).permissions();
+      !ec && (perms & std::filesystem::perms::others_all) != std::filesystem::perms::none) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                fmt::format("TLS private key file {} is accessible by others; run chmod 600 {}",
+                            s.private_key.string(), s.private_key.string()));
+  }
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   SSL_CTX* h = ctx->native_handle();
   const int min = s.min_version == "1.2" ? TLS1_2_VERSION : TLS1_3_VERSION;

@@ -97,8 +97,9 @@ void WatchSignals(boost::asio::signal_set& signals, http::Server& server,
       WatchSignals(signals, server, tls);
       return;
     }
-    sr::log::Info("shutting down", {{"signal", signal}});
+    sr::log::Info(server.draining() ? "stopping now" : "shutting down", {{"signal", signal}});
     server.Shutdown();
+    WatchSignals(signals, server, tls);
   });
 }
 

@@ -42,6 +42,19 @@ def test_health_and_readiness(server):
     assert int(head.headers["Content-Length"]) == len(b'{"status":"ok"}')
 
 
+def test_head_answers_never_carry_a_body(server):
+    with server.tls_socket() as s:
+        s.sendall(b"HEAD /nope HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                  b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        data = b""
+        s.settimeout(5)
+        while chunk := s.recv(65536):
+            data += chunk
+    first, rest = data.split(b"\r\n\r\n", 1)
+    assert first.startswith(b"HTTP/1.1 404")
+    assert rest.startswith(b"HTTP/1.1 200"), rest[:80]  # no 404 body in between
+
+
 def test_unknown_route_and_wrong_method(server):
     assert_problem(server.get("/v1/does-not-exist"), 404, "not-found")
     r = server.request("DELETE", "/healthz")

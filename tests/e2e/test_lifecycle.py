@@ -179,3 +179,36 @@ def test_sighup_with_a_broken_certificate_keeps_the_old_one(server):
     assert server.proc.poll() is None
     assert served_fingerprint(server.port) == fp
     assert any(l.get("msg", "").startswith("tls reload failed") for l in server.log_lines())
+
+
+def test_world_readable_tls_key_stops_startup(data_dir):
+    write_config(data_dir, free_port())
+    os.chmod(data_dir / "tls" / "key.pem", 0o644)
+    serve_fails(data_dir, "key.pem")
+
+
+def test_second_sigterm_stops_without_waiting_for_the_grace(server):
+    s = server.tls_socket()
+    s.sendall(b"POST /v1/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 10\r\n\r\n{")  # stays in flight: the grace is 8 s
+    time.sleep(0.3)
+    start = time.time()
+    server.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    assert server.proc.poll() is None  # still draining the in-flight request
+    server.proc.send_signal(signal.SIGTERM)
+    server.proc.wait(timeout=5)
+    assert time.time() - start < 4
+    s.close()
+
+
+def test_listen_accepts_a_host_name(data_dir):
+    port = free_port()
+    write_config(data_dir, port)
+    text = (data_dir / "strongroom.toml").read_text().replace("127.0.0.1", "localhost")
+    (data_dir / "strongroom.toml").write_text(text)
+    srv = start_server(data_dir, port)
+    try:
+        assert srv.get("/healthz").status_code == 200
+    finally:
+        srv.stop()

@@ -37,6 +37,7 @@ struct Exchange {
   std::string_view route = "unmatched";  // a route pattern: bounded label set
   std::string_view method = "OTHER";     // a known verb: bounded label set
   unsigned version = 11;
+  bool head = false;  // a HEAD request: answers carry headers only
 };
 
 // TlsConnection serves one HTTPS connection: handshake, then requests in
@@ -57,8 +58,7 @@ class TlsConnection : public std::enable_shared_from_this<TlsConnection> {
  private:
   // ServeOne reads and answers one request; false ends the connection.
   boost::asio::awaitable<bool> ServeOne(bool first, std::size_t ordinal);
-  boost::asio::awaitable<void> Send(Response& res, const Exchange& ex, bool keep_alive,
-                                    bool head_only = false);
+  boost::asio::awaitable<void> Send(Response& res, const Exchange& ex, bool keep_alive);
   boost::asio::awaitable<void> DrainInput();
   static Response PayloadTooLarge(const Route& route, unsigned version);
 
