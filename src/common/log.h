@@ -22,6 +22,15 @@ bool Enabled(spdlog::level::level_enum level);
 void Write(spdlog::level::level_enum level, std::string_view msg,
            const nlohmann::json& fields = nlohmann::json::object());
 
+// WriteFragment logs a line whose fields the caller has already rendered as a
+// JSON object's members without braces, e.g. `"msg":"request","status":200`.
+// For the hot access-log path only: every value must be JSON-safe by
+// construction (numbers, server-defined names), never client-supplied text.
+void WriteFragment(spdlog::level::level_enum level, std::string_view fragment);
+
+// Flush writes out buffered lines (they are flushed every second anyway).
+void Flush();
+
 inline void Info(std::string_view msg, const nlohmann::json& fields = nlohmann::json::object()) {
   Write(spdlog::level::info, msg, fields);
 }

@@ -1,6 +1,7 @@
 #include "http/router.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace sr::http {
 namespace {
@@ -33,6 +34,13 @@ sr::Status Router::Add(Route route) {
   if (route.pattern.empty() || route.pattern.front() != '/') {
     return Fail(ErrorCode::kInvalidArgument, "route pattern must start with '/': " + route.pattern);
   }
+  // Patterns appear unescaped in logs and metrics labels, so they are kept
+  // to a plain alphabet.
+  const bool plain = std::all_of(route.pattern.begin(), route.pattern.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
+           c == '.' || c == '{' || c == '}';
+  });
+  if (!plain) return Fail(ErrorCode::kInvalidArgument, "route pattern has a disallowed character");
   Compiled compiled;
   auto parts = SplitPath(route.pattern);
   for (std::size_t i = 0; i < parts.size(); ++i) {

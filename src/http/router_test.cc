@@ -66,6 +66,8 @@ TEST(RouterTest, RefusesBadRegistrations) {
   EXPECT_FALSE(router.Add(std::move(no_handler)));
   EXPECT_FALSE(router.Add(MakeRoute(Verb::get, "relative")));
   EXPECT_FALSE(router.Add(MakeRoute(Verb::get, "/a/{rest...}/b")));
+  EXPECT_FALSE(router.Add(MakeRoute(Verb::get, "/a\"b")));
+  EXPECT_FALSE(router.Add(MakeRoute(Verb::get, "/a b")));
   ASSERT_TRUE(router.Add(MakeRoute(Verb::get, "/dup")));
   auto dup = router.Add(MakeRoute(Verb::get, "/dup"));
   ASSERT_FALSE(dup);

@@ -130,6 +130,7 @@ Status Serve(const ServeOptions& options) {
   fmt::print(stderr, "strongroom {} serving {}\n", kVersion, url);
   server.Run();
   sr::log::Info("stopped");
+  sr::log::Flush();
   return Ok();
 }
 
