@@ -6,7 +6,7 @@ ASAN_BUILD := build-asan
 DATA ?= var
 PYTHON := /usr/bin/python3
 
-.PHONY: all bootstrap build build-asan run test unit-test asan-test e2e-test bench clean
+.PHONY: all bootstrap build build-asan run test unit-test asan-test e2e-test asan-e2e-test bench clean
 
 all: build
 
@@ -40,7 +40,13 @@ asan-test: build-asan
 e2e-test: build
 	STRONGROOM_BIN=$(CURDIR)/$(BUILD)/strongroom $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
 
-test: unit-test asan-test e2e-test
+# The same end-to-end flows against the sanitizer build of the server: any
+# ASan/UBSan report aborts the server and fails the test that met it.
+asan-e2e-test: build-asan
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+	  STRONGROOM_BIN=$(CURDIR)/$(ASAN_BUILD)/strongroom $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
+
+test: unit-test asan-test e2e-test asan-e2e-test
 
 bench:
 	@bench/run

@@ -1,5 +1,7 @@
 #include "api/json_body.h"
 
+#include <ctime>
+
 #include <fmt/format.h>
 
 namespace sr::api {
@@ -21,6 +23,41 @@ Result<nlohmann::json> ParseJsonBody(const http::Request& request) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("request body is not valid JSON (error at byte {})", e.byte));
   }
+}
+
+Result<std::optional<std::string>> OptionalStringField(const nlohmann::json& doc,
+                                                       std::string_view key,
+                                                       std::size_t max_bytes) {
+  if (!doc.is_object()) {
+    return Fail(ErrorCode::kInvalidArgument, "the request body must be a JSON object");
+  }
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) return std::optional<std::string>();
+  if (!it->is_string()) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("field '{}' must be a string", key));
+  }
+  const auto& value = it->get_ref<const std::string&>();
+  if (value.size() > max_bytes) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("field '{}' is longer than {} bytes", key, max_bytes));
+  }
+  return std::optional<std::string>(value);
+}
+
+Result<std::string> StringField(const nlohmann::json& doc, std::string_view key,
+                                std::size_t max_bytes) {
+  SR_ASSIGN_OR_RETURN(std::optional<std::string> value, OptionalStringField(doc, key, max_bytes));
+  if (!value) return Fail(ErrorCode::kInvalidArgument, fmt::format("field '{}' is required", key));
+  return std::move(*value);
+}
+
+std::string IsoTime(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
 }
 
 http::Response JsonResponse(http::Status status, const nlohmann::json& body,

@@ -27,13 +27,19 @@ http::Status StatusFor(ErrorCode code) {
 http::Response ProblemFromError(const Error& error, unsigned http_version) {
   std::string slug(ErrorCodeName(error.code()));
   std::replace(slug.begin(), slug.end(), '_', '-');
+  if (!error.problem_type().empty()) slug = error.problem_type();  // used verbatim
   const http::Status status = StatusFor(error.code());
   const bool server_fault = static_cast<unsigned>(status) >= 500 &&
                             error.code() != ErrorCode::kUnavailable;
-  return http::MakeProblem(status, slug, http::bhttp::obsolete_reason(status),
-                           server_fault ? "The server could not complete the request."
-                                        : std::string_view(error.message()),
-                           http_version);
+  http::Response res =
+      http::MakeProblem(status, slug, http::bhttp::obsolete_reason(status),
+                        server_fault ? "The server could not complete the request."
+                                     : std::string_view(error.message()),
+                        http_version);
+  if (error.retry_after()) {
+    res.set(http::bhttp::field::retry_after, std::to_string(error.retry_after()->count()));
+  }
+  return res;
 }
 
 }  // namespace sr::api

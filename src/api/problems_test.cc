@@ -28,5 +28,12 @@ TEST(ProblemsTest, ClientErrorsKeepTheirDetailServerErrorsDoNot) {
   EXPECT_EQ(internal.body().find("secret"), std::string::npos);
 }
 
+TEST(ProblemsTest, RetryAfterBecomesAHeader) {
+  auto res = ProblemFromError(
+      Error(ErrorCode::kResourceExhausted, "slow down").WithRetryAfter(std::chrono::seconds(7)));
+  EXPECT_EQ(res.result_int(), 429u);
+  EXPECT_EQ(res[http::bhttp::field::retry_after], "7");
+}
+
 }  // namespace
 }  // namespace sr::api

@@ -3,7 +3,9 @@
 // that is safe to show to a client (it never carries a secret). Functions that
 // can fail return Result<T>; exceptions never cross a module boundary.
 
+#include <chrono>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,12 +35,28 @@ class Error {
 
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  // retry_after, when set, tells the client when trying again may succeed
+  // (HTTP Retry-After); used with kResourceExhausted and kUnavailable.
+  const std::optional<std::chrono::seconds>& retry_after() const { return retry_after_; }
+  // problem_type, when set, names a more specific kind of error than the code
+  // (the problem type slug, e.g. "reauthentication-required").
+  const std::string& problem_type() const { return problem_type_; }
+  Error&& WithProblemType(std::string slug) && {
+    problem_type_ = std::move(slug);
+    return std::move(*this);
+  }
+  Error&& WithRetryAfter(std::chrono::seconds after) && {
+    retry_after_ = after;
+    return std::move(*this);
+  }
   // ToString renders "code: message" for logs and CLI output.
   std::string ToString() const;
 
  private:
   ErrorCode code_;
   std::string message_;
+  std::optional<std::chrono::seconds> retry_after_;
+  std::string problem_type_;
 };
 
 template <typename T>
@@ -71,4 +89,19 @@ inline Status Ok() { return {}; }
 #define SR_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)        \
   auto tmp = (expr);                                     \
   if (!tmp) return std::unexpected<::sr::Error>(tmp.error()); \
+  lhs = std::move(*tmp)
+
+// SR_CO_TRY and SR_CO_ASSIGN_OR_RETURN are the same for coroutines returning
+// awaitable<Status> or awaitable<Result<T>>.
+#define SR_CO_TRY(expr)                                             \
+  do {                                                              \
+    if (auto sr_try_result_ = (expr); !sr_try_result_) {            \
+      co_return std::unexpected<::sr::Error>(sr_try_result_.error()); \
+    }                                                               \
+  } while (0)
+#define SR_CO_ASSIGN_OR_RETURN(lhs, expr) \
+  SR_CO_ASSIGN_OR_RETURN_IMPL_(SR_CONCAT_(sr_result_, __LINE__), lhs, expr)
+#define SR_CO_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)               \
+  auto tmp = (expr);                                               \
+  if (!tmp) co_return std::unexpected<::sr::Error>(tmp.error());   \
   lhs = std::move(*tmp)

@@ -35,6 +35,36 @@ constexpr std::string_view kKnownKeys[] = {
     "log.level",
     "log.access",
     "diagnostics.echo",
+    "accounts.require_verified_email",
+    "accounts.reset_token_seconds",
+    "accounts.verification_token_seconds",
+    "sessions.lifetime_seconds",
+    "sessions.idle_timeout_seconds",
+    "sessions.recent_auth_seconds",
+    "passwords.min_length",
+    "passwords.zxcvbn_min_score",
+    "passwords.breached_file",
+    "passwords.argon2_memory_kib",
+    "passwords.argon2_iterations",
+    "passwords.hash_threads",
+    "passwords.hash_queue",
+    "throttle.enabled",
+    "throttle.account_free_failures",
+    "throttle.account_lockout_failures",
+    "throttle.ip_max_failures",
+    "throttle.ip_window_seconds",
+    "throttle.global_min_attempts",
+    "throttle.global_max_failure_percent",
+    "mail.transport",
+    "mail.from",
+    "mail.outbox_dir",
+    "mail.queue_path",
+    "mail.smtp_host",
+    "mail.smtp_port",
+    "mail.smtp_security",
+    "mail.smtp_user",
+    "mail.smtp_password_file",
+    "mail.smtp_ca_file",
 };
 
 constexpr std::size_t kMaxConfigBytes = 1 << 20;
@@ -147,6 +177,8 @@ class Reader {
 void Assign(std::int64_t v, int& out) { out = static_cast<int>(v); }
 void Assign(std::int64_t v, std::size_t& out) { out = static_cast<std::size_t>(v); }
 void Assign(std::int64_t v, std::chrono::seconds& out) { out = std::chrono::seconds(v); }
+void Assign(std::int64_t v, std::int64_t& out) { out = v; }
+void Assign(std::int64_t v, std::uint16_t& out) { out = static_cast<std::uint16_t>(v); }
 
 template <typename T>
 Status ReadInteger(const Reader& r, std::string_view key, std::int64_t min, std::int64_t max,
@@ -256,6 +288,92 @@ Status ReadLog(const Reader& r, LogConfig& log) {
   return r.Invalid("log.level", "must be one of trace, debug, info, warn, error, off");
 }
 
+// ReadOptionalPath reads a path where "" (or absence) means "not set".
+Status ReadOptionalPath(const Reader& r, std::string_view key, const fs::path& base,
+                        std::optional<fs::path>& out) {
+  SR_ASSIGN_OR_RETURN(std::optional<std::string> v, r.String(key));
+  if (!v) return Ok();
+  if (v->empty()) {
+    out.reset();
+    return Ok();
+  }
+  fs::path p(*v);
+  out = (p.is_absolute() ? p : base / p).lexically_normal();
+  return Ok();
+}
+
+// ReadChoice reads a string that must be one of `choices`.
+Status ReadChoice(const Reader& r, std::string_view key,
+                  std::initializer_list<std::string_view> choices, std::string& out) {
+  SR_ASSIGN_OR_RETURN(std::optional<std::string> v, r.String(key));
+  if (!v) return Ok();
+  for (std::string_view c : choices) {
+    if (*v == c) {
+      out = *v;
+      return Ok();
+    }
+  }
+  std::string list;
+  for (std::string_view c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+  return r.Invalid(key, "must be one of " + list);
+}
+
+Status ReadIdentity(const Reader& r, const fs::path& base, Config& c) {
+  SR_TRY(ReadBool(r, "accounts.require_verified_email", c.accounts.require_verified_email));
+  SR_TRY(ReadInteger(r, "accounts.reset_token_seconds", 1, 3600, c.accounts.reset_token_ttl));
+  SR_TRY(ReadInteger(r, "accounts.verification_token_seconds", 1, 7 * 86400,
+                     c.accounts.verification_token_ttl));
+  SR_TRY(ReadInteger(r, "sessions.lifetime_seconds", 1, 365 * 86400, c.sessions.lifetime));
+  SR_TRY(ReadInteger(r, "sessions.idle_timeout_seconds", 1, 365 * 86400, c.sessions.idle_timeout));
+  SR_TRY(ReadInteger(r, "sessions.recent_auth_seconds", 1, 86400, c.sessions.recent_auth));
+  PasswordsConfig& p = c.passwords;
+  SR_TRY(ReadInteger(r, "passwords.min_length", 8, 64, p.min_length));
+  SR_TRY(ReadInteger(r, "passwords.zxcvbn_min_score", 0, 4, p.zxcvbn_min_score));
+  SR_TRY(ReadOptionalPath(r, "passwords.breached_file", base, p.breached_file));
+  // ASVS 5.0 Appendix C / OWASP: Argon2id with at least 19 MiB and t = 2.
+  SR_TRY(ReadInteger(r, "passwords.argon2_memory_kib", 19456, 4 * 1024 * 1024,
+                     p.argon2_memory_kib));
+  SR_TRY(ReadInteger(r, "passwords.argon2_iterations", 2, 64, p.argon2_iterations));
+  SR_TRY(ReadInteger(r, "passwords.hash_threads", 0, 256, p.hash_threads));
+  SR_TRY(ReadInteger(r, "passwords.hash_queue", 1, 1'000'000, p.hash_queue));
+  ThrottleConfig& t = c.throttle;
+  SR_TRY(ReadBool(r, "throttle.enabled", t.enabled));
+  SR_TRY(ReadInteger(r, "throttle.account_free_failures", 1, 1000, t.account_free_failures));
+  SR_TRY(ReadInteger(r, "throttle.account_lockout_failures", 10, 100000,
+                     t.account_lockout_failures));
+  SR_TRY(ReadInteger(r, "throttle.ip_max_failures", 1, 1'000'000, t.ip_max_failures));
+  SR_TRY(ReadInteger(r, "throttle.ip_window_seconds", 1, 86400, t.ip_window));
+  SR_TRY(ReadInteger(r, "throttle.global_min_attempts", 1, 1'000'000, t.global_min_attempts));
+  SR_TRY(ReadInteger(r, "throttle.global_max_failure_percent", 1, 100,
+                     t.global_max_failure_percent));
+  return Ok();
+}
+
+Status ReadMail(const Reader& r, const fs::path& base, MailConfig& m) {
+  SR_TRY(ReadChoice(r, "mail.transport", {"outbox", "smtp"}, m.transport));
+  SR_ASSIGN_OR_RETURN(std::optional<std::string> from, r.String("mail.from"));
+  if (from) {
+    if (from->empty() || from->find_first_of("\r\n") != std::string::npos) {
+      return r.Invalid("mail.from", "must be one non-empty line");
+    }
+    m.from = *from;
+  }
+  SR_TRY(ReadPath(r, "mail.outbox_dir", base, m.outbox_dir));
+  SR_TRY(ReadPath(r, "mail.queue_path", base, m.queue_path));
+  SR_ASSIGN_OR_RETURN(std::optional<std::string> host, r.String("mail.smtp_host"));
+  if (host) m.smtp_host = *host;
+  SR_TRY(ReadInteger(r, "mail.smtp_port", 1, 65535, m.smtp_port));
+  SR_TRY(ReadChoice(r, "mail.smtp_security", {"starttls", "tls", "none"}, m.smtp_security));
+  SR_ASSIGN_OR_RETURN(std::optional<std::string> user, r.String("mail.smtp_user"));
+  if (user) m.smtp_user = *user;
+  SR_TRY(ReadOptionalPath(r, "mail.smtp_password_file", base, m.smtp_password_file));
+  SR_TRY(ReadOptionalPath(r, "mail.smtp_ca_file", base, m.smtp_ca_file));
+  if (m.transport == "smtp" && m.smtp_host.empty()) {
+    return r.Invalid("mail.smtp_host", "must be set when mail.transport is \"smtp\"");
+  }
+  return Ok();
+}
+
 }  // namespace
 
 std::string_view LogLevelName(LogLevel level) {
@@ -288,6 +406,8 @@ Result<Config> ParseConfig(std::string_view toml_text, const fs::path& file) {
   SR_TRY(ReadPath(reader, "keys.root_key_file", base, config.keys.root_key_file));
   SR_TRY(ReadLog(reader, config.log));
   SR_TRY(ReadBool(reader, "diagnostics.echo", config.diagnostics.echo));
+  SR_TRY(ReadIdentity(reader, base, config));
+  SR_TRY(ReadMail(reader, base, config.mail));
   return config;
 }
 

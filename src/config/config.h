@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -74,6 +75,61 @@ struct DiagnosticsConfig {
   bool operator==(const DiagnosticsConfig&) const = default;
 };
 
+// AccountsConfig is the [accounts] table: sign-up and single-use links.
+struct AccountsConfig {
+  bool require_verified_email = false;  // unverified accounts cannot sign in
+  std::chrono::seconds reset_token_ttl{900};          // at most one hour
+  std::chrono::seconds verification_token_ttl{86400};
+  bool operator==(const AccountsConfig&) const = default;
+};
+
+// SessionsConfig is the [sessions] table.
+struct SessionsConfig {
+  std::chrono::seconds lifetime{604800};     // absolute, from sign-in
+  std::chrono::seconds idle_timeout{86400};  // since last use
+  std::chrono::seconds recent_auth{600};     // window for sensitive actions
+  bool operator==(const SessionsConfig&) const = default;
+};
+
+// PasswordsConfig is the [passwords] table: policy and Argon2id cost.
+struct PasswordsConfig {
+  int min_length = 12;
+  int zxcvbn_min_score = 3;                     // 0 disables the estimator
+  std::optional<std::filesystem::path> breached_file;  // HIBP SHA-1 ordered file
+  std::int64_t argon2_memory_kib = 65536;       // >= 19456 (ASVS)
+  std::int64_t argon2_iterations = 2;           // >= 2
+  int hash_threads = 0;                         // 0 = one per core
+  std::size_t hash_queue = 256;                 // waiting hashes beyond this get 429
+  bool operator==(const PasswordsConfig&) const = default;
+};
+
+// ThrottleConfig is the [throttle] table: brute-force defence of sign-in.
+struct ThrottleConfig {
+  bool enabled = true;
+  int account_free_failures = 5;
+  int account_lockout_failures = 100;  // per hour; then only a reset helps
+  int ip_max_failures = 30;
+  std::chrono::seconds ip_window{300};
+  int global_min_attempts = 100;
+  int global_max_failure_percent = 80;
+  bool operator==(const ThrottleConfig&) const = default;
+};
+
+// MailConfig is the [mail] table.
+struct MailConfig {
+  std::string transport = "outbox";  // "outbox" (files) or "smtp"
+  std::string from = "strongroom <no-reply@localhost>";
+  std::filesystem::path outbox_dir = "outbox";
+  std::filesystem::path queue_path = "mail-queue.db";
+  std::string smtp_host;
+  std::uint16_t smtp_port = 587;
+  std::string smtp_security = "starttls";  // "starttls", "tls" or "none"
+  std::string smtp_user;
+  std::optional<std::filesystem::path> smtp_password_file;
+  std::optional<std::filesystem::path> smtp_ca_file;
+  bool operator==(const MailConfig&) const = default;
+};
+
 // Config holds every setting. A default-constructed Config carries the
 // defaults with paths still relative; LoadConfig and ParseConfig return
 // absolute paths.
@@ -84,6 +140,11 @@ struct Config {
   KeysConfig keys;
   LogConfig log;
   DiagnosticsConfig diagnostics;
+  AccountsConfig accounts;
+  SessionsConfig sessions;
+  PasswordsConfig passwords;
+  ThrottleConfig throttle;
+  MailConfig mail;
 
   bool operator==(const Config&) const = default;
 };

@@ -31,6 +31,27 @@ class ConfigTest : public ::testing::Test {
   TempDir dir_;
 };
 
+TEST_F(ConfigTest, IdentityAndMailTables) {
+  Result<Config> config = Load(
+      "[accounts]\nreset_token_seconds = 120\n[sessions]\nidle_timeout_seconds = 5\n"
+      "[passwords]\nargon2_memory_kib = 19456\nbreached_file = \"hibp.txt\"\n"
+      "[throttle]\nenabled = false\n[mail]\ntransport = \"smtp\"\nsmtp_host = \"mx\"\n"
+      "smtp_security = \"tls\"\nsmtp_password_file = \"smtp.secret\"\n");
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->accounts.reset_token_ttl, std::chrono::seconds(120));
+  EXPECT_EQ(config->sessions.idle_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(config->passwords.argon2_memory_kib, 19456);
+  EXPECT_EQ(*config->passwords.breached_file, dir_.path() / "hibp.txt");
+  EXPECT_FALSE(config->throttle.enabled);
+  EXPECT_EQ(config->mail.smtp_security, "tls");
+  EXPECT_EQ(*config->mail.smtp_password_file, dir_.path() / "smtp.secret");
+  ExpectError("[passwords]\nargon2_memory_kib = 4096\n", "'passwords.argon2_memory_kib'");
+  ExpectError("[accounts]\nreset_token_seconds = 7200\n", "'accounts.reset_token_seconds'");
+  ExpectError("[mail]\ntransport = \"smtp\"\n", "'mail.smtp_host'");
+  ExpectError("[mail]\nsmtp_security = \"ssl3\"\n", "'mail.smtp_security'");
+  ExpectError("[mail]\nfrom = \"a\\r\\nBcc: x\"\n", "'mail.from'");
+}
+
 TEST_F(ConfigTest, EmptyFileGivesDefaultsWithAbsolutePaths) {
   Result<Config> config = Load("");
   ASSERT_TRUE(config) << config.error().ToString();
@@ -39,6 +60,8 @@ TEST_F(ConfigTest, EmptyFileGivesDefaultsWithAbsolutePaths) {
   want.tls.private_key = dir_.path() / "tls/key.pem";
   want.store.path = dir_.path() / "strongroom.db";
   want.keys.root_key_file = dir_.path() / "root.key";
+  want.mail.outbox_dir = dir_.path() / "outbox";
+  want.mail.queue_path = dir_.path() / "mail-queue.db";
   EXPECT_EQ(*config, want);
   EXPECT_EQ(config->server.listen, (Endpoint{"0.0.0.0", 8443}));
   EXPECT_FALSE(config->server.redirect_listen);

@@ -73,6 +73,67 @@ access = true
 [diagnostics]
 # Enable POST /v1/echo, used by deployment checks; keep it off in production.
 echo = false
+
+[accounts]
+# Accounts whose e-mail is unverified cannot sign in when true.
+require_verified_email = false
+# Lifetime of a password-reset link (at most 3600).
+reset_token_seconds = 900
+# Lifetime of an e-mail verification link.
+verification_token_seconds = 86400
+
+[sessions]
+# Absolute session lifetime from sign-in (7 days).
+lifetime_seconds = 604800
+# A session unused for this long ends (24 hours).
+idle_timeout_seconds = 86400
+# Sensitive actions need a sign-in this recent, or the current password.
+recent_auth_seconds = 600
+
+[passwords]
+# Minimum length in characters (NIST SP 800-63B); the maximum is 256.
+min_length = 12
+# Minimum zxcvbn strength score, 0 (off) to 4.
+zxcvbn_min_score = 3
+# Local breached-password file in HIBP "SHA1:count" format, sorted by hash; "" = off.
+breached_file = ""
+# Argon2id cost: memory in KiB (at least 19456) and passes (at least 2).
+argon2_memory_kib = 65536
+argon2_iterations = 2
+# Threads hashing passwords (0 = one per core) and how many hashes may wait.
+hash_threads = 0
+hash_queue = 256
+
+[throttle]
+# Layered sign-in throttling; never blocks password reset.
+enabled = true
+# Failures per account before delays start, and per hour before a reset is required.
+account_free_failures = 5
+account_lockout_failures = 100
+# Failures allowed per client IP within the window.
+ip_max_failures = 30
+ip_window_seconds = 300
+# Credential-stuffing guard: slow unknown clients when, within a minute, at
+# least this many sign-ins ran and this percentage failed.
+global_min_attempts = 100
+global_max_failure_percent = 80
+
+[mail]
+# "outbox" writes .eml files to outbox_dir; "smtp" sends through smtp_host.
+transport = "outbox"
+from = "strongroom <no-reply@localhost>"
+outbox_dir = "outbox"
+# Persistent, encrypted queue of messages not yet delivered.
+queue_path = "mail-queue.db"
+smtp_host = ""
+smtp_port = 587
+# "starttls", "tls" (implicit TLS, usually port 465) or "none" (tests only).
+smtp_security = "starttls"
+smtp_user = ""
+# File holding the SMTP password (mode 0600); never put it in this file.
+smtp_password_file = ""
+# Extra CA certificate file for a private SMTP server; "" = system store.
+smtp_ca_file = ""
 )";
 
 std::span<const std::uint8_t> Bytes(std::string_view text) {

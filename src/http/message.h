@@ -9,6 +9,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <any>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,6 +35,9 @@ struct Request {
   std::string request_id;
   boost::asio::ip::address remote_address;
   const Route* route = nullptr;
+  // context carries what middleware learned (e.g. the authenticated
+  // principal) to the handler; http/ never looks inside.
+  std::any context;
 
   // Param returns the path parameter `name`, or an empty view.
   std::string_view Param(std::string_view name) const;

@@ -8,10 +8,19 @@
 #include <boost/asio/signal_set.hpp>
 #include <fmt/format.h>
 
+#include "accounts/account_service.h"
+#include "api/account_routes.h"
 #include "api/system_routes.h"
+#include "audit/sqlite_audit_log.h"
 #include "common/log.h"
 #include "config/config.h"
 #include "config/root_key.h"
+#include "crypto/field_cipher.h"
+#include "crypto/subkeys.h"
+#include "identity/password_hasher.h"
+#include "identity/password_policy.h"
+#include "identity/throttle.h"
+#include "mail/create_mailer.h"
 #include "http/server.h"
 #include "http/tls_context.h"
 #include "server/version.h"
@@ -20,15 +29,90 @@
 namespace sr::server {
 namespace {
 
-// Components owns everything a serving process holds, in dependency order.
+// Components owns everything a serving process holds, in dependency order
+// (members are destroyed bottom-up: users before what they use).
 struct Components {
   config::Config config;
-  std::unique_ptr<store::MetadataStore> store;
+  SystemClock clock;
+  std::shared_ptr<const crypto::FieldCipher> field_cipher;
+  std::unique_ptr<store::SqliteStore> store;
+  std::unique_ptr<audit::SqliteAuditLog> audit_log;
+  std::unique_ptr<mail::QueuedMailer> mailer;
+  std::unique_ptr<identity::PasswordPolicy> password_policy;
+  std::unique_ptr<identity::PasswordHasher> password_hasher;
+  std::unique_ptr<identity::SignInThrottle> throttle;
+  std::unique_ptr<accounts::AccountService> accounts;
   std::unique_ptr<http::Metrics> metrics;
   std::unique_ptr<http::Router> router;
   std::unique_ptr<api::SystemRoutesDeps> system_deps;
   std::function<bool()> draining;
 };
+
+Result<std::unique_ptr<mail::QueuedMailer>> MakeMailer(const Components& c) {
+  const config::MailConfig& m = c.config.mail;
+  mail::MailOptions options;
+  options.transport = m.transport;
+  options.outbox_dir = m.outbox_dir;
+  options.queue_path = m.queue_path;
+  options.from = m.from;
+  options.smtp_host = m.smtp_host;
+  options.smtp_port = m.smtp_port;
+  options.smtp_security = m.smtp_security;
+  options.smtp_user = m.smtp_user;
+  options.smtp_password_file = m.smtp_password_file.value_or(std::filesystem::path());
+  options.smtp_ca_file = m.smtp_ca_file.value_or(std::filesystem::path());
+  options.start_worker = false;  // Serve starts it; `routes` must not deliver mail
+  return mail::CreateMailer(options, c.field_cipher, c.clock);
+}
+
+// AssembleAccounts builds the identity stack behind the account routes.
+Status AssembleAccounts(Components& c, SecretBytes root_key) {
+  const config::Config& cfg = c.config;
+  SR_ASSIGN_OR_RETURN(crypto::KeyDeriver deriver, crypto::KeyDeriver::Create(std::move(root_key)));
+  SR_ASSIGN_OR_RETURN(crypto::FieldCipher cipher, crypto::FieldCipher::Create(deriver));
+  c.field_cipher = std::make_shared<const crypto::FieldCipher>(std::move(cipher));
+  store::SqliteOptions store_options;
+  store_options.path = cfg.store.path;
+  SR_ASSIGN_OR_RETURN(c.store, store::OpenSqliteStore(store_options, c.field_cipher));
+  c.audit_log = std::make_unique<audit::SqliteAuditLog>(*c.store);
+  SR_ASSIGN_OR_RETURN(c.mailer, MakeMailer(c));
+
+  identity::PasswordPolicyOptions policy;
+  policy.min_length = static_cast<std::size_t>(cfg.passwords.min_length);
+  policy.min_zxcvbn_score = cfg.passwords.zxcvbn_min_score;
+  policy.breached_file = cfg.passwords.breached_file;
+  SR_ASSIGN_OR_RETURN(c.password_policy, identity::PasswordPolicy::Create(policy));
+  crypto::Argon2Params argon2;
+  argon2.memory_kib = static_cast<std::uint64_t>(cfg.passwords.argon2_memory_kib);
+  argon2.iterations = static_cast<std::uint64_t>(cfg.passwords.argon2_iterations);
+  SR_ASSIGN_OR_RETURN(c.password_hasher,
+                      identity::PasswordHasher::Create(
+                          argon2, static_cast<unsigned>(cfg.passwords.hash_threads),
+                          cfg.passwords.hash_queue));
+  identity::ThrottleOptions throttle;
+  throttle.enabled = cfg.throttle.enabled;
+  throttle.account_free_failures = cfg.throttle.account_free_failures;
+  throttle.account_lockout_failures = cfg.throttle.account_lockout_failures;
+  throttle.ip_max_failures = cfg.throttle.ip_max_failures;
+  throttle.ip_window = cfg.throttle.ip_window;
+  throttle.global_min_attempts = cfg.throttle.global_min_attempts;
+  throttle.global_max_failure_ratio = cfg.throttle.global_max_failure_percent / 100.0;
+  c.throttle = std::make_unique<identity::SignInThrottle>(throttle, c.clock);
+
+  accounts::AccountOptions options;
+  options.public_url = cfg.server.public_url;
+  options.session_lifetime = cfg.sessions.lifetime;
+  options.session_idle = cfg.sessions.idle_timeout;
+  options.recent_auth = cfg.sessions.recent_auth;
+  options.reset_ttl = cfg.accounts.reset_token_ttl;
+  options.verification_ttl = cfg.accounts.verification_token_ttl;
+  options.require_verified_email = cfg.accounts.require_verified_email;
+  c.accounts = std::make_unique<accounts::AccountService>(
+      options, accounts::AccountDeps{*c.store, *c.store, *c.store, *c.audit_log, *c.mailer,
+                                     *c.password_policy, *c.password_hasher, *c.throttle,
+                                     c.clock});
+  return Ok();
+}
 
 Result<config::Config> LoadWithOverride(const ServeOptions& options) {
   SR_ASSIGN_OR_RETURN(config::Config cfg, config::LoadConfig(options.config_file));
@@ -47,18 +131,18 @@ Result<config::Config> LoadWithOverride(const ServeOptions& options) {
 Result<std::unique_ptr<Components>> Assemble(config::Config cfg) {
   auto c = std::make_unique<Components>();
   c->config = std::move(cfg);
-  // The key is not used by the foundation's routes yet, but a missing or
-  // exposed key file must stop start-up now rather than at first use.
-  SR_TRY(config::LoadRootKey(c->config.keys.root_key_file));
-  store::SqliteOptions store_options;
-  store_options.path = c->config.store.path;
-  SR_ASSIGN_OR_RETURN(c->store, store::OpenSqliteStore(store_options));
+  SR_ASSIGN_OR_RETURN(SecretBytes root_key, config::LoadRootKey(c->config.keys.root_key_file));
+  SR_TRY(AssembleAccounts(*c, std::move(root_key)));
   c->metrics = std::make_unique<http::Metrics>(std::string(kVersion), std::string(kCommit));
   c->router = std::make_unique<http::Router>();
   c->system_deps = std::make_unique<api::SystemRoutesDeps>(api::SystemRoutesDeps{
       *c->store, *c->metrics, [c = c.get()] { return c->draining && c->draining(); },
       c->config.diagnostics.echo, c->config.server.body_limit_bytes});
   SR_TRY(api::RegisterSystemRoutes(*c->router, *c->system_deps));
+  SR_TRY(api::RegisterAccountRoutes(
+      *c->router, api::AccountRoutesDeps{*c->accounts, *c->audit_log,
+                                         std::min<std::size_t>(c->config.server.body_limit_bytes,
+                                                               64 * 1024)}));
   return c;
 }
 
@@ -128,7 +212,13 @@ Status Serve(const ServeOptions& options) {
                               {"redirect_port", server.redirect_port()},
                               {"version", kVersion}});
   fmt::print(stderr, "strongroom {} serving {}\n", kVersion, url);
+  components->mailer->Start();
   server.Run();
+  components->mailer->Stop();
+  // The hasher's pool posts results to the io_contexts, so it must be gone
+  // (waiting for its jobs) before the server destroys them. Nothing calls
+  // it any more: the io_contexts have stopped.
+  components->password_hasher.reset();
   sr::log::Info("stopped");
   sr::log::Flush();
   return Ok();

@@ -131,6 +131,23 @@ std::vector<std::uint8_t> Statement::ColumnBlob(int column) const {
   return std::vector<std::uint8_t>(data, data + size);
 }
 
+// --- CachedStatement ---
+
+CachedStatement::CachedStatement(CachedStatement&& other) noexcept
+    : statement_(std::exchange(other.statement_, nullptr)) {}
+
+CachedStatement& CachedStatement::operator=(CachedStatement&& other) noexcept {
+  if (this != &other) {
+    if (statement_ != nullptr) (void)statement_->Reset();
+    statement_ = std::exchange(other.statement_, nullptr);
+  }
+  return *this;
+}
+
+CachedStatement::~CachedStatement() {
+  if (statement_ != nullptr) (void)statement_->Reset();
+}
+
 // --- Database ---
 
 Result<Database> Database::Open(const std::filesystem::path& path, int flags) {
@@ -147,17 +164,28 @@ Result<Database> Database::Open(const std::filesystem::path& path, int flags) {
   return Database(db);
 }
 
-Database::Database(Database&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {
+  other.cache_.clear();
+}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
-    sqlite3_close_v2(db_);
+    Close();
     db_ = std::exchange(other.db_, nullptr);
+    cache_ = std::move(other.cache_);
+    other.cache_.clear();
   }
   return *this;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() { Close(); }
+
+void Database::Close() {
+  cache_.clear();  // finalize first, so the close below is immediate
+  sqlite3_close_v2(db_);
+  db_ = nullptr;
+}
 
 Status Database::Exec(std::string_view sql) {
   const std::string nul_terminated(sql);
@@ -187,6 +215,17 @@ Result<Statement> Database::Prepare(std::string_view sql) {
   return statement;
 }
 
+Result<CachedStatement> Database::PrepareCached(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    SR_ASSIGN_OR_RETURN(Statement statement, Prepare(sql));
+    it = cache_.emplace(std::string(sql), std::make_unique<Statement>(std::move(statement))).first;
+  }
+  return CachedStatement(it->second.get());
+}
+
+std::int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
 Status Database::SetBusyTimeout(std::chrono::milliseconds timeout) {
   const auto ms =
       std::min<std::chrono::milliseconds::rep>(timeout.count(), std::numeric_limits<int>::max());
@@ -205,6 +244,28 @@ Result<std::string> Database::QueryText(std::string_view sql) {
     return Fail(ErrorCode::kInternal, "query returned no row");
   }
   return statement.ColumnText(0);
+}
+
+// --- Transaction ---
+
+Result<Transaction> Transaction::Begin(Database& db) {
+  SR_TRY(db.Exec("BEGIN IMMEDIATE"));
+  return Transaction(&db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+
+Transaction::~Transaction() {
+  // SQLite may already have rolled back after some errors (e.g. SQLITE_FULL).
+  if (db_ != nullptr && db_->InTransaction()) (void)db_->Exec("ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  Database* db = std::exchange(db_, nullptr);
+  if (db == nullptr) return Fail(ErrorCode::kInternal, "transaction already finished");
+  Status committed = db->Exec("COMMIT");
+  if (!committed && db->InTransaction()) (void)db->Exec("ROLLBACK");
+  return committed;
 }
 
 }  // namespace sr::store

@@ -10,9 +10,12 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/error.h"
@@ -61,6 +64,29 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// CachedStatement is the use of a statement kept in its Database's cache
+// (Database::PrepareCached). Destroying it resets the statement and clears its
+// bindings, which also ends the read it may hold: a statement left mid-result
+// would pin the connection to an old snapshot. It must not outlive the
+// Database.
+class CachedStatement {
+ public:
+  CachedStatement(CachedStatement&& other) noexcept;
+  CachedStatement& operator=(CachedStatement&& other) noexcept;
+  CachedStatement(const CachedStatement&) = delete;
+  CachedStatement& operator=(const CachedStatement&) = delete;
+  ~CachedStatement();
+
+  Statement& operator*() const { return *statement_; }
+  Statement* operator->() const { return statement_; }
+
+ private:
+  friend class Database;
+  explicit CachedStatement(Statement* statement) : statement_(statement) {}
+
+  Statement* statement_ = nullptr;
+};
+
 // Database is one open SQLite connection.
 class Database {
  public:
@@ -78,6 +104,13 @@ class Database {
   Status Exec(std::string_view sql);
   // Prepare compiles exactly one SQL statement.
   Result<Statement> Prepare(std::string_view sql);
+  // PrepareCached returns the statement for `sql`, compiled on first use and
+  // kept with this connection for reuse. Only one CachedStatement per `sql`
+  // may be alive at a time. Use it for the fixed SQL of hot paths.
+  Result<CachedStatement> PrepareCached(std::string_view sql);
+  // Changes returns the number of rows the last INSERT, UPDATE or DELETE on
+  // this connection changed (triggers and foreign-key actions excluded).
+  std::int64_t Changes() const;
   // SetBusyTimeout makes a locked database retry for up to `timeout`.
   Status SetBusyTimeout(std::chrono::milliseconds timeout);
   // InTransaction reports whether an explicit transaction is open.
@@ -87,8 +120,41 @@ class Database {
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
+  void Close();
+
+  // Lets the cache be searched with a string_view, without allocating.
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
 
   sqlite3* db_ = nullptr;
+  // Statements are finalized before the connection closes (see Close).
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
+};
+
+// Transaction is an explicit write transaction: Begin issues BEGIN IMMEDIATE,
+// which takes the write lock at once (waiting up to the busy timeout), so
+// the transaction never fails half-way on a lock upgrade. Destroying it
+// without a successful Commit rolls back. It must not outlive the Database.
+class Transaction {
+ public:
+  static Result<Transaction> Begin(Database& db);
+
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  // Commit makes the transaction's changes durable; on failure it rolls back.
+  Status Commit();
+
+ private:
+  explicit Transaction(Database* db) : db_(db) {}
+  Database* db_ = nullptr;  // null once committed or rolled back
 };
 
 // SqliteError builds an Error for SQLite result code `rc`, mapping it to a

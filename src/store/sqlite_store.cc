@@ -70,42 +70,46 @@ Result<Database> OpenConnection(const SqliteOptions& options) {
   return db;
 }
 
-class SqliteStore final : public MetadataStore {
- public:
-  explicit SqliteStore(const SqliteOptions& options)
-      : pool_([options] { return OpenConnection(options); }, options.pool_size,
-              options.busy_timeout) {}
-
-  // Migrate runs the built-in migrations on one pooled connection.
-  Status Migrate() {
-    SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
-    return RunMigrations(*db, BuiltinMigrations());
-  }
-
-  Status Ping() override {
-    SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
-    SR_ASSIGN_OR_RETURN(std::string one, db->QueryText("SELECT 1"));
-    if (one != "1") return Fail(ErrorCode::kInternal, "metadata store ping returned garbage");
-    return Ok();
-  }
-
-  Result<int> SchemaVersion() override {
-    SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
-    return store::SchemaVersion(*db);
-  }
-
- private:
-  ConnectionPool pool_;
-};
-
 }  // namespace
 
-Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const SqliteOptions& options) {
+SqliteStore::SqliteStore(const SqliteOptions& options,
+                         std::shared_ptr<const crypto::FieldCipher> cipher)
+    : cipher_(std::move(cipher)),
+      clock_(options.clock != nullptr ? options.clock : std::make_shared<SystemClock>()),
+      pool_([options] { return OpenConnection(options); }, options.pool_size,
+            options.busy_timeout) {}
+
+Status SqliteStore::Migrate() {
+  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
+  return RunMigrations(*db, BuiltinMigrations());
+}
+
+Status SqliteStore::Ping() {
+  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
+  SR_ASSIGN_OR_RETURN(std::string one, db->QueryText("SELECT 1"));
+  if (one != "1") return Fail(ErrorCode::kInternal, "metadata store ping returned garbage");
+  return Ok();
+}
+
+Result<int> SqliteStore::SchemaVersion() {
+  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
+  return store::SchemaVersion(*db);
+}
+
+std::int64_t SqliteStore::NowSeconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock_->Now().time_since_epoch()).count();
+}
+
+Result<std::unique_ptr<SqliteStore>> OpenSqliteStore(
+    const SqliteOptions& options, std::shared_ptr<const crypto::FieldCipher> cipher) {
   if (options.pool_size < 1) {
     return Fail(ErrorCode::kInvalidArgument, "metadata store pool_size must be at least 1");
   }
+  if (cipher == nullptr) {
+    return Fail(ErrorCode::kInvalidArgument, "metadata store needs a field cipher");
+  }
   SR_TRY(PrepareFiles(options.path));
-  auto store = std::make_unique<SqliteStore>(options);
+  std::unique_ptr<SqliteStore> store(new SqliteStore(options, std::move(cipher)));
   if (Status migrated = store->Migrate(); !migrated) {
     return Fail(migrated.error().code(), fmt::format("metadata store {}: {}", options.path.string(),
                                                      migrated.error().message()));

@@ -129,5 +129,86 @@ TEST(SqliteTest, MovedFromObjectsAreInert) {
   EXPECT_TRUE(a.Exec("INSERT INTO t VALUES(1)"));
 }
 
+TEST(SqliteTest, CachedStatementsAreReusedAndResetAfterUse) {
+  Database db = OpenMemory();
+  ASSERT_TRUE(db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES(1), (2), (3);"));
+  const Statement* first = nullptr;
+  {
+    Result<CachedStatement> s = db.PrepareCached("SELECT x FROM t WHERE x >= ?1 ORDER BY x");
+    ASSERT_TRUE(s);
+    first = &**s;
+    ASSERT_TRUE((*s)->BindInt64(1, 2));
+    ASSERT_EQ((*s)->Step(), StepResult::kRow);  // left mid-result on purpose
+    EXPECT_EQ((*s)->ColumnInt64(0), 2);
+  }
+  Result<CachedStatement> again = db.PrepareCached("SELECT x FROM t WHERE x >= ?1 ORDER BY x");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(&**again, first);
+  // Reset and unbound: NULL matches nothing, and the scan starts over.
+  EXPECT_EQ((*again)->Step(), StepResult::kDone);
+  EXPECT_FALSE(db.PrepareCached("SELECT nope FROM t"));
+  EXPECT_FALSE(db.PrepareCached("SELECT 1; SELECT 2"));
+}
+
+TEST(SqliteTest, CachedStatementEndsItsReadSoOthersSeeNewData) {
+  internal::TempDir dir;
+  const auto path = dir.path() / "c.db";
+  Result<Database> reader = Database::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  ASSERT_TRUE(reader);
+  ASSERT_TRUE(reader->QueryText("PRAGMA journal_mode=WAL"));
+  ASSERT_TRUE(reader->Exec("CREATE TABLE t(x); INSERT INTO t VALUES(1), (2);"));
+  Result<Database> writer = Database::Open(path, SQLITE_OPEN_READWRITE);
+  ASSERT_TRUE(writer);
+  auto count = [&] {
+    Result<CachedStatement> s = reader->PrepareCached("SELECT x FROM t");
+    EXPECT_TRUE(s);
+    int rows = 0;
+    // Read only the first row, then drop the handle mid-result.
+    if ((*s)->Step() == StepResult::kRow) ++rows;
+    return rows;
+  };
+  EXPECT_EQ(count(), 1);
+  ASSERT_TRUE(writer->Exec("DELETE FROM t"));
+  EXPECT_EQ(count(), 0);
+  EXPECT_TRUE(writer->Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+}
+
+TEST(SqliteTest, ChangesCountsRowsOfTheLastStatement) {
+  Database db = OpenMemory();
+  ASSERT_TRUE(db.Exec("CREATE TABLE t(x); INSERT INTO t VALUES(1), (2), (3);"));
+  EXPECT_EQ(db.Changes(), 3);
+  ASSERT_TRUE(db.Exec("UPDATE t SET x = x WHERE x > 1"));
+  EXPECT_EQ(db.Changes(), 2);
+  ASSERT_TRUE(db.Exec("DELETE FROM t WHERE x > 5"));
+  EXPECT_EQ(db.Changes(), 0);
+}
+
+TEST(SqliteTest, TransactionCommitsOrRollsBack) {
+  Database db = OpenMemory();
+  ASSERT_TRUE(db.Exec("CREATE TABLE t(x)"));
+  {
+    Result<Transaction> tx = Transaction::Begin(db);
+    ASSERT_TRUE(tx);
+    EXPECT_TRUE(db.InTransaction());
+    ASSERT_TRUE(db.Exec("INSERT INTO t VALUES(1)"));
+  }  // dropped without Commit
+  EXPECT_FALSE(db.InTransaction());
+  EXPECT_EQ(db.QueryText("SELECT count(*) FROM t"), "0");
+  {
+    Result<Transaction> tx = Transaction::Begin(db);
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE(db.Exec("INSERT INTO t VALUES(1)"));
+    ASSERT_TRUE(tx->Commit());
+    EXPECT_FALSE(tx->Commit());  // only once
+  }
+  EXPECT_FALSE(db.InTransaction());
+  EXPECT_EQ(db.QueryText("SELECT count(*) FROM t"), "1");
+  // A second BEGIN inside a transaction fails and leaves the first alone.
+  Result<Transaction> outer = Transaction::Begin(db);
+  ASSERT_TRUE(outer);
+  EXPECT_FALSE(Transaction::Begin(db));
+  EXPECT_TRUE(db.InTransaction());
+}
+
 }  // namespace
 }  // namespace sr::store
