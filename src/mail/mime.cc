@@ -315,7 +315,7 @@ Result<RenderedMessage> RenderMessage(const MailMessage& message, std::string_vi
 
   RenderedMessage rendered;
   const std::string domain = sender.address.substr(sender.address.rfind('@') + 1);
-  rendered.message_id = "<" + RandomHex(16) + "@" + domain + ">";
+  rendered.message_id = fmt::format("<{}@{}>", RandomHex(16), domain);
   rendered.envelope_from = sender.address;
   rendered.envelope_to = recipient.address;
 
