@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "common/testing/temp_dir.h"
 #include "crypto/field_cipher.h"
 #include "crypto/random.h"
 #include "crypto/subkeys.h"
@@ -38,10 +38,6 @@ std::string ReadFile(const std::filesystem::path& path) {
 class SqliteAuditLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "sr-audit-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    path_ = dir_ / "strongroom.db";
     Result<std::unique_ptr<store::SqliteStore>> store =
         store::OpenSqliteStore({.path = path_, .clock = clock_}, NewCipher());
     ASSERT_TRUE(store) << store.error().ToString();
@@ -51,8 +47,6 @@ class SqliteAuditLogTest : public ::testing::Test {
   void TearDown() override {
     log_.reset();
     store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   store::Database Raw() {
@@ -74,8 +68,8 @@ class SqliteAuditLogTest : public ::testing::Test {
     return e;
   }
 
-  std::filesystem::path dir_;
-  std::filesystem::path path_;
+  sr::testing::TempDir dir_;
+  std::filesystem::path path_ = dir_.path() / "strongroom.db";
   std::shared_ptr<FakeClock> clock_ =
       std::make_shared<FakeClock>(Clock::TimePoint(std::chrono::seconds(kStart)));
   std::unique_ptr<store::SqliteStore> store_;

@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "config/internal/test_temp_dir.h"
+#include "common/testing/temp_dir.h"
 
 namespace sr::config {
 namespace {
 
-using internal::TempDir;
+using sr::testing::TempDir;
 using std::chrono::seconds;
 
 class ConfigTest : public ::testing::Test {

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/testing/temp_dir.h"
 #include "config/config.h"
-#include "config/internal/test_temp_dir.h"
 #include "config/internal/test_x509.h"
 #include "config/root_key.h"
 
@@ -11,7 +11,7 @@ namespace sr::config {
 namespace {
 
 using internal::FileMode;
-using internal::TempDir;
+using sr::testing::TempDir;
 
 class InitDataDirTest : public ::testing::Test {
  protected:

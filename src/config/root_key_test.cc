@@ -6,12 +6,12 @@
 
 #include <string>
 
-#include "config/internal/test_temp_dir.h"
+#include "common/testing/temp_dir.h"
 
 namespace sr::config {
 namespace {
 
-using internal::TempDir;
+using sr::testing::TempDir;
 
 std::filesystem::path WriteKey(const TempDir& dir, std::size_t size, mode_t mode) {
   const auto path = dir.Write("root.key", std::string(size, '\x01'));

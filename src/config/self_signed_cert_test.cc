@@ -8,7 +8,7 @@
 #include <set>
 #include <string>
 
-#include "config/internal/test_temp_dir.h"
+#include "common/testing/temp_dir.h"
 #include "config/internal/test_x509.h"
 
 namespace sr::config {
@@ -17,7 +17,7 @@ namespace {
 using internal::FileMode;
 using internal::ReadCertificate;
 using internal::ReadPrivateKey;
-using internal::TempDir;
+using sr::testing::TempDir;
 
 std::set<std::string> DnsNames(X509* x) {
   std::set<std::string> out;

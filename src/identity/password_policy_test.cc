@@ -10,14 +10,15 @@
 #include <vector>
 
 #include "common/hex.h"
+#include "common/testing/temp_dir.h"
 #include "crypto/random.h"
 #include "identity/internal/sha1.h"
-#include "identity/internal/test_temp_dir.h"
 
 namespace sr::identity {
 namespace {
 
 using namespace std::string_literals;
+using sr::testing::TempDir;
 
 // Strong by zxcvbn (score 4, about 70 bits with libzxcvbn 2.5) and on no list.
 constexpr std::string_view kGood = "correct horse battery staple";
@@ -47,7 +48,7 @@ std::string RejectMessage(const PasswordPolicy& policy, std::string_view passwor
                           std::string_view local = "") {
   Status s = policy.Check(password, local);
   if (s) {
-    ADD_FAILURE() << "accepted " << testing::PrintToString(std::string(password));
+    ADD_FAILURE() << "accepted " << ::testing::PrintToString(std::string(password));
     return "";
   }
   EXPECT_EQ(s.error().code(), ErrorCode::kInvalidArgument);
@@ -62,7 +63,7 @@ std::string RejectMessage(const PasswordPolicy& policy, std::string_view passwor
 void ExpectAccepted(const PasswordPolicy& policy, std::string_view password,
                     std::string_view local = "") {
   Status s = policy.Check(password, local);
-  EXPECT_TRUE(s) << testing::PrintToString(std::string(password)) << ": " << s.error().ToString();
+  EXPECT_TRUE(s) << ::testing::PrintToString(std::string(password)) << ": " << s.error().ToString();
 }
 
 std::string Repeat(std::string_view unit, std::size_t n) {
@@ -118,7 +119,7 @@ TEST(PasswordPolicyCreateTest, RefusesWeakOrNonsensicalOptions) {
 }
 
 TEST(PasswordPolicyCreateTest, UnreadableBreachedFileFails) {
-  internal::TempDir dir;
+  TempDir dir;
   PasswordPolicyOptions o;
   o.breached_file = dir.path() / "missing.txt";
   auto missing = PasswordPolicy::Create(o);
@@ -300,7 +301,7 @@ TEST(PasswordPolicyTest, EmailLocalPartIsAZxcvbnUserWord) {
 
 // Writes an HIBP-style file: `count` random hashes plus the SHA-1 of each of
 // `passwords`, sorted, "HEX:count" per line with `eol`.
-std::filesystem::path WriteBreachedFile(const internal::TempDir& dir, std::size_t count,
+std::filesystem::path WriteBreachedFile(const TempDir& dir, std::size_t count,
                                         const std::vector<std::string>& passwords,
                                         std::string_view eol) {
   std::set<std::string> lines;
@@ -327,7 +328,7 @@ TEST(PasswordPolicyTest, Sha1KnownAnswers) {
 }
 
 TEST(PasswordPolicyTest, BreachedPasswordsRejected) {
-  internal::TempDir dir;
+  TempDir dir;
   for (std::string_view eol : {"\n", "\r\n"}) {
     SCOPED_TRACE(eol.size() == 1 ? "LF" : "CRLF");
     PasswordPolicyOptions o;
@@ -342,7 +343,7 @@ TEST(PasswordPolicyTest, BreachedPasswordsRejected) {
 }
 
 TEST(PasswordPolicyTest, BreachedFileReadErrorFailsClosed) {
-  internal::TempDir dir;
+  TempDir dir;
   // A valid first line, then garbage where the search looks.
   std::string text = std::string(40, '0') + ":1\n";
   for (int i = 0; i < 20; ++i) text += "garbage garbage garbage\n";
@@ -357,7 +358,7 @@ TEST(PasswordPolicyTest, BreachedFileReadErrorFailsClosed) {
 }
 
 TEST(PasswordPolicyTest, MessagesNeverContainThePassword) {
-  internal::TempDir dir;
+  TempDir dir;
   PasswordPolicyOptions o;
   o.breached_file = WriteBreachedFile(dir, 100, {"breached but long enough"}, "\n");
   auto policy = Make(o);
@@ -371,7 +372,7 @@ TEST(PasswordPolicyTest, MessagesNeverContainThePassword) {
 }
 
 TEST(PasswordPolicyTest, ConcurrentChecksAgree) {
-  internal::TempDir dir;
+  TempDir dir;
   PasswordPolicyOptions o;
   o.breached_file = WriteBreachedFile(dir, 1000, {"breached but long enough"}, "\n");
   auto policy = Make(o);

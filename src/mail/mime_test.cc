@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "common/testing/temp_dir.h"
 #include "mail/internal/test_util.h"
 
 namespace sr::mail {
@@ -461,7 +462,7 @@ TEST(RenderMessageTest, FormatsDates) {
 // must have our headers, decoded subject and both bodies exactly.
 TEST(RenderMessageTest, PythonEmailModuleDecodesWhatWeRender) {
   if (::access(testing::kPython, X_OK) != 0) GTEST_SKIP() << "no /usr/bin/python3";
-  testing::TempDir dir;
+  sr::testing::TempDir dir;
   MailMessage message;
   message.to = "Ren\xC3\xA9\x65 Dupont <renee@example.fr>";
   message.subject = "R\xC3\xA9initialisation \xE2\x80\x94 =?not-a-word?= " + std::string(60, 'x');

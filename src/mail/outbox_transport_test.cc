@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "common/testing/temp_dir.h"
 #include "mail/internal/test_util.h"
 
 namespace sr::mail {
@@ -22,7 +23,7 @@ std::vector<std::filesystem::path> Files(const std::filesystem::path& dir) {
 
 class OutboxTransportTest : public ::testing::Test {
  protected:
-  testing::TempDir dir_;
+  sr::testing::TempDir dir_;
   std::filesystem::path outbox_ = dir_.path() / "data" / "outbox";
   // 2025-07-01T12:00:00.250Z
   FakeClock clock_{Clock::TimePoint{std::chrono::milliseconds(1751371200250)}};

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/log.h"
+#include "common/testing/temp_dir.h"
 #include "mail/create_mailer.h"
 #include "mail/internal/test_util.h"
 #include "store/sqlite.h"
@@ -70,7 +71,7 @@ class QueueTest : public ::testing::Test {
     return value ? *value : "";
   }
 
-  testing::TempDir dir_;
+  sr::testing::TempDir dir_;
   std::filesystem::path path_ = dir_.path() / "mail-queue.db";
   std::shared_ptr<const crypto::FieldCipher> cipher_ = testing::MakeCipher();
   FakeClock clock_{Clock::TimePoint{std::chrono::seconds(1751371200)}};

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include "store/internal/test_temp_dir.h"
+#include "common/testing/temp_dir.h"
 
 namespace sr::store {
 namespace {
@@ -26,7 +26,7 @@ class MigrationsTest : public ::testing::Test {
            "1";
   }
 
-  internal::TempDir dir_;
+  sr::testing::TempDir dir_;
 };
 
 TEST_F(MigrationsTest, BuiltinListIsAscendingAndStartsAtOne) {

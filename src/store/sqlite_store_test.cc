@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/temp_dir.h"
 #include "store/internal/test_store.h"
-#include "store/internal/test_temp_dir.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
 
@@ -29,20 +29,10 @@ class SqliteStoreTest : public ::testing::Test {
   Result<std::unique_ptr<SqliteStore>> Open() {
     return OpenSqliteStore({.path = path_, .pool_size = 4}, cipher_);
   }
-  // Raw opens a separate connection for looking behind the interface.
-  Database Raw() {
-    Result<Database> db = Database::Open(path_, SQLITE_OPEN_READWRITE);
-    EXPECT_TRUE(db) << db.error().ToString();
-    return *std::move(db);
-  }
+  Database Raw() { return internal::OpenRaw(path_); }
+  std::string Query(std::string_view sql) { return internal::QueryRaw(path_, sql); }
 
-  std::string Query(std::string_view sql) {
-    Database db = Raw();
-    Result<std::string> r = db.QueryText(sql);
-    return r ? *r : "error: " + r.error().message();
-  }
-
-  internal::TempDir dir_;
+  sr::testing::TempDir dir_;
   std::filesystem::path path_ = dir_.path() / "strongroom.db";
   std::shared_ptr<const crypto::FieldCipher> cipher_ = internal::NewTestCipher();
 };

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include "store/internal/test_temp_dir.h"
+#include "common/testing/temp_dir.h"
 
 namespace sr::store {
 namespace {
@@ -109,7 +109,7 @@ TEST(SqliteTest, InTransactionTracksExplicitTransactions) {
 }
 
 TEST(SqliteTest, OpenFailsCleanly) {
-  internal::TempDir dir;
+  sr::testing::TempDir dir;
   Result<Database> db =
       Database::Open(dir.path() / "no/such/dir/x.db", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   ASSERT_FALSE(db);
@@ -151,7 +151,7 @@ TEST(SqliteTest, CachedStatementsAreReusedAndResetAfterUse) {
 }
 
 TEST(SqliteTest, CachedStatementEndsItsReadSoOthersSeeNewData) {
-  internal::TempDir dir;
+  sr::testing::TempDir dir;
   const auto path = dir.path() / "c.db";
   Result<Database> reader = Database::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   ASSERT_TRUE(reader);

@@ -6,7 +6,6 @@
 // messages instead of queueing them. Tests only.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,7 +18,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>  // Boost 1.74's awaitable.hpp needs it first.
 #include <vector>
 
@@ -27,6 +25,7 @@
 #include "audit/sqlite_audit_log.h"
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/testing/temp_dir.h"
 #include "crypto/field_cipher.h"
 #include "crypto/password.h"
 #include "crypto/random.h"
@@ -133,17 +132,12 @@ class AccountServiceTest : public ::testing::Test {
   static constexpr std::string_view kNewPassword = "amber-Glacier-38-falcon-Reed";
 
   void SetUp() override {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "sr-accounts-test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-
     Result<crypto::KeyDeriver> deriver = crypto::KeyDeriver::Create(crypto::RandomKey());
     SR_ASSERT_OK(deriver);
     Result<crypto::FieldCipher> cipher = crypto::FieldCipher::Create(*deriver);
     SR_ASSERT_OK(cipher);
     Result<std::unique_ptr<store::SqliteStore>> store =
-        store::OpenSqliteStore({.path = dir_ / "strongroom.db", .clock = clock_},
+        store::OpenSqliteStore({.path = dir_.path() / "strongroom.db", .clock = clock_},
                                std::make_shared<const crypto::FieldCipher>(*std::move(cipher)));
     SR_ASSERT_OK(store);
     store_ = *std::move(store);
@@ -167,8 +161,6 @@ class AccountServiceTest : public ::testing::Test {
     hasher_.reset();
     audit_.reset();
     store_.reset();
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
   }
 
   // UseThrottle replaces the throttle (and the service that uses it).
@@ -266,7 +258,7 @@ class AccountServiceTest : public ::testing::Test {
     return account ? *std::move(account) : store::Account{};
   }
 
-  std::filesystem::path dir_;
+  sr::testing::TempDir dir_;
   std::shared_ptr<FakeClock> clock_ =
       std::make_shared<FakeClock>(Clock::TimePoint(std::chrono::seconds(kStart)));
   std::unique_ptr<store::SqliteStore> store_;

@@ -7,10 +7,12 @@
 #include <sstream>
 #include <string>
 
-#include "config/internal/test_temp_dir.h"
+#include "common/testing/temp_dir.h"
 
 namespace sr::config::internal {
 namespace {
+
+using sr::testing::TempDir;
 
 std::span<const std::uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};

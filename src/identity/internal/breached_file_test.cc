@@ -10,11 +10,13 @@
 #include <vector>
 
 #include "common/hex.h"
+#include "common/testing/temp_dir.h"
 #include "crypto/random.h"
-#include "identity/internal/test_temp_dir.h"
 
 namespace sr::identity::internal {
 namespace {
+
+using sr::testing::TempDir;
 
 std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -133,7 +135,7 @@ TEST(BreachedFileTest, TinyFiles) {
   TempDir dir;
   for (std::size_t n = 1; n <= 40; ++n) {
     for (std::string_view eol : {"\n", "\r\n"}) {
-      SCOPED_TRACE(testing::Message() << n << " lines, eol size " << eol.size());
+      SCOPED_TRACE(::testing::Message() << n << " lines, eol size " << eol.size());
       std::vector<Sha1Digest> digests = RandomSortedDigests(n);
       auto file = OpenOk(dir.Write("pwned.txt", Render(digests, eol, n % 2 == 0)));
       ASSERT_TRUE(file);

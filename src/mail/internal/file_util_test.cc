@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "common/testing/temp_dir.h"
 #include "mail/internal/test_util.h"
 
 namespace sr::mail::internal {
@@ -20,7 +21,7 @@ std::string Reveal(const SecretBytes& secret) {
 
 class FileUtilTest : public ::testing::Test {
  protected:
-  testing::TempDir dir_;
+  sr::testing::TempDir dir_;
 };
 
 TEST_F(FileUtilTest, MakePrivateDirectoryCreatesAndTightens) {

@@ -1,7 +1,8 @@
 #pragma once
-// Helpers for the mail module's tests only: a private temp directory, file
-// reading, a field cipher, fake transports, and child processes (the Python
-// SMTP sink and the .eml decoder in tests/e2e/smtp_sink.py).
+// Helpers for the mail module's tests only: file reading and writing, a field
+// cipher, fake transports, and child processes (the Python SMTP sink and the
+// .eml decoder in tests/e2e/smtp_sink.py). The temporary directory is
+// sr::testing::TempDir from common/testing/temp_dir.h.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -33,24 +35,6 @@ extern char** environ;
 namespace sr::mail::testing {
 
 inline constexpr const char* kPython = "/usr/bin/python3";
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "sr-mail-test-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

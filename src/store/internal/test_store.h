@@ -6,14 +6,16 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/clock.h"
+#include "common/testing/temp_dir.h"
 #include "crypto/field_cipher.h"
 #include "crypto/random.h"
 #include "crypto/subkeys.h"
-#include "store/internal/test_temp_dir.h"
 #include "store/sqlite.h"
 #include "store/sqlite_store.h"
 
@@ -26,6 +28,22 @@ inline std::shared_ptr<const crypto::FieldCipher> NewTestCipher() {
   Result<crypto::FieldCipher> cipher = crypto::FieldCipher::Create(*deriver);
   EXPECT_TRUE(cipher);
   return std::make_shared<const crypto::FieldCipher>(*std::move(cipher));
+}
+
+// OpenRaw opens a separate connection to the database at `path`, for looking
+// behind the store's interface.
+inline Database OpenRaw(const std::filesystem::path& path) {
+  Result<Database> db = Database::Open(path, SQLITE_OPEN_READWRITE);
+  EXPECT_TRUE(db) << db.error().ToString();
+  return *std::move(db);
+}
+
+// QueryRaw runs `sql` on a separate connection to `path` and returns its
+// single text value, or "error: " and the message.
+inline std::string QueryRaw(const std::filesystem::path& path, std::string_view sql) {
+  Database db = OpenRaw(path);
+  Result<std::string> r = db.QueryText(sql);
+  return r ? *r : "error: " + r.error().message();
 }
 
 inline TokenHash HashOf(std::uint8_t seed) {
@@ -47,18 +65,8 @@ class StoreTest : public ::testing::Test {
     return store ? *std::move(store) : nullptr;
   }
 
-  // Raw opens a separate connection for looking behind the interface.
-  Database Raw() {
-    Result<Database> db = Database::Open(path_, SQLITE_OPEN_READWRITE);
-    EXPECT_TRUE(db) << db.error().ToString();
-    return *std::move(db);
-  }
-
-  std::string Query(std::string_view sql) {
-    Database db = Raw();
-    Result<std::string> r = db.QueryText(sql);
-    return r ? *r : "error: " + r.error().message();
-  }
+  Database Raw() { return OpenRaw(path_); }
+  std::string Query(std::string_view sql) { return QueryRaw(path_, sql); }
 
   Account NewAccount(std::string id, std::string email) {
     Account a;
@@ -87,7 +95,7 @@ class StoreTest : public ::testing::Test {
     return s;
   }
 
-  TempDir dir_;
+  sr::testing::TempDir dir_;
   std::filesystem::path path_ = dir_.path() / "strongroom.db";
   std::shared_ptr<FakeClock> clock_ =
       std::make_shared<FakeClock>(Clock::TimePoint(std::chrono::seconds(kStart)));
