@@ -165,8 +165,10 @@ asio::awaitable<Result<SignedIn>> AccountService::SignIn(std::string email, std:
   const std::string key = ThrottleKey(*normalized);
   const std::string ip = ThrottleIp(client.ip);
   if (auto decision = deps_.throttle.Check(key, ip); !decision.allowed) {
-    Audit("signin.throttled", "", client, "throttled",
-          nlohmann::json{{"layer", decision.reason}}.dump());
+    if (std::int64_t attempts = ThrottledEventDue(ip); attempts > 0) {
+      Audit("signin.throttled", "", client, "throttled",
+            nlohmann::json{{"layer", decision.reason}, {"attempts", attempts}}.dump());
+    }
     co_return std::unexpected(
         Error(ErrorCode::kResourceExhausted, "too many sign-in attempts; try again later")
             .WithRetryAfter(std::max(decision.retry_after, std::chrono::seconds(1))));
@@ -232,6 +234,19 @@ asio::awaitable<Result<SignedIn>> AccountService::SignIn(std::string email, std:
   Audit("signin.success", account->id, client, "success",
         nlohmann::json{{"session_id", s.id}, {"aal", s.aal}}.dump());
   co_return out;
+}
+
+std::int64_t AccountService::ThrottledEventDue(std::string_view ip) {
+  constexpr std::int64_t kWindowSeconds = 60;
+  const std::int64_t now = Now();
+  std::lock_guard lock(throttled_events_mutex_);
+  if (throttled_events_.size() > 100000) throttled_events_.clear();  // bounded memory
+  Coalesced& entry = throttled_events_[std::string(ip)];
+  ++entry.folded;
+  if (entry.last_written != 0 && now - entry.last_written < kWindowSeconds) return 0;
+  const std::int64_t attempts = entry.folded;
+  entry = Coalesced{now, 0};
+  return attempts;
 }
 
 void AccountService::RecordPasswordFailure(std::string_view key, std::string_view ip,

@@ -146,6 +146,11 @@ class AccountService {
                                                       std::string_view event_type);
   void RecordPasswordFailure(std::string_view key, std::string_view ip,
                              std::string_view account_id, const Client& client);
+  // ThrottledEventDue coalesces throttled-attempt events: at most one per
+  // client per minute reaches the audit log (with how many it stands for),
+  // so a flood cannot turn the log into a write storm. Returns the count of
+  // attempts the event covers, or 0 when this one is folded into a later one.
+  std::int64_t ThrottledEventDue(std::string_view ip);
   // ResetRateAllows limits reset links per account (5 per hour) so nobody
   // can flood an inbox or keep voiding the owner's link.
   bool ResetRateAllows(std::string_view account_id);
@@ -157,6 +162,12 @@ class AccountService {
 
   AccountOptions options_;
   AccountDeps deps_;
+  struct Coalesced {
+    std::int64_t last_written = 0;
+    std::int64_t folded = 0;
+  };
+  std::mutex throttled_events_mutex_;
+  std::unordered_map<std::string, Coalesced> throttled_events_;
   std::mutex reset_rate_mutex_;
   std::unordered_map<std::string, std::vector<std::int64_t>> reset_requests_;
 };

@@ -190,6 +190,32 @@ TEST_F(AccountServiceTest, SignInIsThrottledAfterFiveFailures) {
   SR_EXPECT_OK(SignIn());
 }
 
+// A flood of throttled attempts leaves one event per client and minute,
+// carrying how many attempts it stands for, not one write per attempt.
+TEST_F(AccountServiceTest, ThrottledAttemptsAreAuditedOncePerMinute) {
+  SR_ASSERT_OK(SignUp());
+  for (int i = 0; i < 5; ++i) (void)SignIn(kEmail, kNewPassword);
+  for (int i = 0; i < 50; ++i) {
+    SR_EXPECT_ERROR(SignIn(kEmail, kNewPassword), ErrorCode::kResourceExhausted);
+  }
+  // Throttled attempts name no account (the check runs before the lookup).
+  auto count_throttled = [this] {
+    auto db = store_->pool().Acquire();
+    EXPECT_TRUE(db);
+    auto n = (*db)->QueryText(
+        "SELECT count(*) || ':' || coalesce(max(detail), '') FROM security_events "
+        "WHERE type = 'signin.throttled'");
+    EXPECT_TRUE(n);
+    return *n;
+  };
+  EXPECT_EQ(count_throttled(), R"(1:{"attempts":1,"layer":"account"})");
+  Advance(seconds(61));  // past the delay and the event window
+  SR_EXPECT_ERROR(SignIn(kEmail, kNewPassword), ErrorCode::kUnauthenticated);
+  SR_EXPECT_ERROR(SignIn(kEmail, kNewPassword), ErrorCode::kResourceExhausted);
+  // The next event covers the 49 folded attempts and this one.
+  EXPECT_EQ(count_throttled(), R"(2:{"attempts":50,"layer":"account"})");
+}
+
 TEST_F(AccountServiceTest, UnknownEmailsAreThrottledLikeKnownOnes) {
   for (int i = 0; i < 5; ++i) {
     SR_EXPECT_ERROR(SignIn("bob@example.com", kPassword), ErrorCode::kUnauthenticated);

@@ -36,8 +36,10 @@ asio::awaitable<Status> AccountService::CheckCurrentPassword(const Principal& wh
   const std::string key = ThrottleKey(who.account.email);
   const std::string ip = ThrottleIp(client.ip);
   if (auto decision = deps_.throttle.Check(key, ip); !decision.allowed) {
-    Audit(event_type, who.account.id, client, "throttled",
-          nlohmann::json{{"layer", decision.reason}}.dump());
+    if (std::int64_t attempts = ThrottledEventDue(ip); attempts > 0) {
+      Audit(event_type, who.account.id, client, "throttled",
+            nlohmann::json{{"layer", decision.reason}, {"attempts", attempts}}.dump());
+    }
     co_return std::unexpected(
         Error(ErrorCode::kResourceExhausted, "too many attempts; try again later")
             .WithRetryAfter(std::max(decision.retry_after, std::chrono::seconds(1))));
