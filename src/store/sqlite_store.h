@@ -95,6 +95,8 @@ class SqliteStore final : public MetadataStore,
   // Migrate runs the built-in migrations on one pooled connection.
   Status Migrate();
   std::int64_t NowSeconds() const;
+  Result<OneTimeToken> ReadToken(Statement& row, const TokenHash& hash,
+                                 std::string_view purpose) const;
 
   std::shared_ptr<const crypto::FieldCipher> cipher_;
   std::shared_ptr<const Clock> clock_;

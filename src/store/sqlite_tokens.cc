@@ -52,6 +52,20 @@ Status SqliteStore::IssueToken(const OneTimeToken& token) {
   return transaction.Commit();
 }
 
+// ReadToken reads a row of (account_id, email_ct, created_at, expires_at).
+Result<OneTimeToken> SqliteStore::ReadToken(Statement& row, const TokenHash& hash,
+                                            std::string_view purpose) const {
+  OneTimeToken token;
+  token.token_hash = hash;
+  token.purpose = std::string(purpose);
+  token.account_id = row.ColumnText(0);
+  SR_ASSIGN_OR_RETURN(token.email,
+                      ColumnOpened(row, 1, *cipher_, {kTable, "email", HexEncode(hash)}));
+  token.created_at = row.ColumnInt64(2);
+  token.expires_at = row.ColumnInt64(3);
+  return token;
+}
+
 Result<OneTimeToken> SqliteStore::ConsumeToken(const TokenHash& hash, std::string_view purpose,
                                                std::int64_t now) {
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
@@ -67,14 +81,7 @@ Result<OneTimeToken> SqliteStore::ConsumeToken(const TokenHash& hash, std::strin
   SR_TRY(consume->BindInt64(3, now));
   SR_ASSIGN_OR_RETURN(StepResult step, consume->Step());
   if (step != StepResult::kRow) return Fail(ErrorCode::kNotFound, "token not found");
-  OneTimeToken token;
-  token.token_hash = hash;
-  token.purpose = std::string(purpose);
-  token.account_id = consume->ColumnText(0);
-  SR_ASSIGN_OR_RETURN(token.email,
-                      ColumnOpened(*consume, 1, *cipher_, {kTable, "email", HexEncode(hash)}));
-  token.created_at = consume->ColumnInt64(2);
-  token.expires_at = consume->ColumnInt64(3);
+  SR_ASSIGN_OR_RETURN(OneTimeToken token, ReadToken(*consume, hash, purpose));
   // The update commits when the statement runs to completion.
   SR_ASSIGN_OR_RETURN(step, consume->Step());
   if (step != StepResult::kDone) return Fail(ErrorCode::kInternal, "token hash is not unique");
@@ -93,15 +100,7 @@ Result<OneTimeToken> SqliteStore::FindToken(const TokenHash& hash, std::string_v
   SR_TRY(find->BindInt64(3, now));
   SR_ASSIGN_OR_RETURN(StepResult step, find->Step());
   if (step != StepResult::kRow) return Fail(ErrorCode::kNotFound, "token not found");
-  OneTimeToken token;
-  token.token_hash = hash;
-  token.purpose = std::string(purpose);
-  token.account_id = find->ColumnText(0);
-  SR_ASSIGN_OR_RETURN(token.email,
-                      ColumnOpened(*find, 1, *cipher_, {kTable, "email", HexEncode(hash)}));
-  token.created_at = find->ColumnInt64(2);
-  token.expires_at = find->ColumnInt64(3);
-  return token;
+  return ReadToken(*find, hash, purpose);
 }
 
 Status SqliteStore::InvalidateTokens(std::string_view account_id, std::string_view purpose) {
