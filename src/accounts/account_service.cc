@@ -262,28 +262,27 @@ void AccountService::RecordPasswordFailure(std::string_view key, std::string_vie
 
 Result<Principal> AccountService::Authenticate(std::string_view token) {
   SR_TRY(identity::CheckToken(token, identity::TokenType::kSession));
-  auto session = deps_.sessions.FindSessionByTokenHash(identity::HashToken(token));
-  if (!session) {
-    if (session.error().code() == ErrorCode::kNotFound) {
+  auto found = deps_.sessions.FindSessionWithAccount(identity::HashToken(token));
+  if (!found) {
+    if (found.error().code() == ErrorCode::kNotFound) {
       return Fail(ErrorCode::kUnauthenticated, "the session is not valid");
     }
-    return std::unexpected(session.error());
+    return std::unexpected(found.error());
   }
+  store::Session& session = found->session;
   const std::int64_t now = Now();
-  if (now >= session->expires_at || now - session->last_seen_at >= options_.session_idle.count()) {
-    (void)deps_.sessions.RevokeSession(session->account_id, session->id);
+  if (now >= session.expires_at || now - session.last_seen_at >= options_.session_idle.count()) {
+    (void)deps_.sessions.RevokeSession(session.account_id, session.id);
     return Fail(ErrorCode::kUnauthenticated, "the session has expired");
   }
-  auto account = deps_.accounts.FindAccountById(session->account_id);
-  if (!account || account->deletion_requested_at) {
+  if (found->account.deletion_requested_at) {
     return Fail(ErrorCode::kUnauthenticated, "the session is not valid");
   }
-  if (now - session->last_seen_at >= options_.touch_interval.count()) {
-    SR_TRY(deps_.sessions.TouchSession(session->id, now));
-    session->last_seen_at = now;
+  if (now - session.last_seen_at >= options_.touch_interval.count()) {
+    SR_TRY(deps_.sessions.TouchSession(session.id, now));
+    session.last_seen_at = now;
   }
-  account->password_hash.clear();
-  return Principal{std::move(*session), std::move(*account)};
+  return Principal{std::move(found->session), std::move(found->account)};
 }
 
 Status AccountService::SignOut(const Principal& who, const Client& client) {

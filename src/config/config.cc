@@ -32,6 +32,14 @@ constexpr std::string_view kKnownKeys[] = {
     "tls.min_version",
     "store.path",
     "keys.root_key_file",
+    "keys.rotate_after_days",
+    "keys.root_rotate_after_days",
+    "keys.cache_ttl_seconds",
+    "content.blob_dir",
+    "content.max_object_bytes",
+    "content.workspace_quota_bytes",
+    "content.keep_versions",
+    "content.deleted_retention_seconds",
     "log.level",
     "log.access",
     "diagnostics.echo",
@@ -349,6 +357,17 @@ Status ReadIdentity(const Reader& r, const fs::path& base, Config& c) {
   return Ok();
 }
 
+Status ReadContent(const Reader& r, const fs::path& base, ContentConfig& c) {
+  SR_TRY(ReadPath(r, "content.blob_dir", base, c.blob_dir));
+  SR_TRY(ReadInteger(r, "content.max_object_bytes", 1, std::int64_t{1} << 50, c.max_object_bytes));
+  SR_TRY(ReadInteger(r, "content.workspace_quota_bytes", 0, std::int64_t{1} << 60,
+                     c.workspace_quota_bytes));
+  SR_TRY(ReadInteger(r, "content.keep_versions", 0, 1000, c.keep_versions));
+  SR_TRY(ReadInteger(r, "content.deleted_retention_seconds", 0, 10 * 365 * 86400,
+                     c.deleted_retention));
+  return Ok();
+}
+
 Status ReadMail(const Reader& r, const fs::path& base, MailConfig& m) {
   SR_TRY(ReadChoice(r, "mail.transport", {"outbox", "smtp"}, m.transport));
   SR_ASSIGN_OR_RETURN(std::optional<std::string> from, r.String("mail.from"));
@@ -404,6 +423,13 @@ Result<Config> ParseConfig(std::string_view toml_text, const fs::path& file) {
   SR_TRY(ReadTls(reader, base, config.tls));
   SR_TRY(ReadPath(reader, "store.path", base, config.store.path));
   SR_TRY(ReadPath(reader, "keys.root_key_file", base, config.keys.root_key_file));
+  SR_TRY(ReadInteger(reader, "keys.rotate_after_days", 1, 3650, config.keys.rotate_after_days));
+  // NIST SP 800-57: a root (key-wrapping) key's cryptoperiod is at most a few years;
+  // the policies promise yearly rotation.
+  SR_TRY(ReadInteger(reader, "keys.root_rotate_after_days", 1, 365,
+                     config.keys.root_rotate_after_days));
+  SR_TRY(ReadInteger(reader, "keys.cache_ttl_seconds", 1, 86400, config.keys.cache_ttl));
+  SR_TRY(ReadContent(reader, base, config.content));
   SR_TRY(ReadLog(reader, config.log));
   SR_TRY(ReadBool(reader, "diagnostics.echo", config.diagnostics.echo));
   SR_TRY(ReadIdentity(reader, base, config));

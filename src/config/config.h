@@ -58,6 +58,9 @@ struct StoreConfig {
 
 struct KeysConfig {
   std::filesystem::path root_key_file = "root.key";  // 32 raw bytes, mode 0600
+  int rotate_after_days = 90;        // workspace keys get a new version after this
+  int root_rotate_after_days = 365;  // the root key, at least yearly
+  std::chrono::seconds cache_ttl{300};  // unwrapped workspace keys stay in memory this long
 
   bool operator==(const KeysConfig&) const = default;
 };
@@ -115,6 +118,16 @@ struct ThrottleConfig {
   bool operator==(const ThrottleConfig&) const = default;
 };
 
+// ContentConfig is the [content] table: the per-workspace object store.
+struct ContentConfig {
+  std::filesystem::path blob_dir = "blobs";        // encrypted object files
+  std::int64_t max_object_bytes = std::int64_t{1} << 40;   // one object version
+  std::int64_t workspace_quota_bytes = std::int64_t{100} << 30;  // stored bytes, all versions
+  int keep_versions = 10;              // older versions kept per object beyond the newest
+  std::chrono::seconds deleted_retention{30 * 86400};  // soft-deleted objects kept this long
+  bool operator==(const ContentConfig&) const = default;
+};
+
 // MailConfig is the [mail] table.
 struct MailConfig {
   std::string transport = "outbox";  // "outbox" (files) or "smtp"
@@ -145,6 +158,7 @@ struct Config {
   PasswordsConfig passwords;
   ThrottleConfig throttle;
   MailConfig mail;
+  ContentConfig content;
 
   bool operator==(const Config&) const = default;
 };

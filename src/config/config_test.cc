@@ -50,6 +50,25 @@ TEST_F(ConfigTest, IdentityAndMailTables) {
   ExpectError("[mail]\ntransport = \"smtp\"\n", "'mail.smtp_host'");
   ExpectError("[mail]\nsmtp_security = \"ssl3\"\n", "'mail.smtp_security'");
   ExpectError("[mail]\nfrom = \"a\\r\\nBcc: x\"\n", "'mail.from'");
+  ExpectError("[keys]\nroot_rotate_after_days = 400\n", "'keys.root_rotate_after_days'");
+  ExpectError("[keys]\nrotate_after_days = 0\n", "'keys.rotate_after_days'");
+  ExpectError("[content]\nkeep_versions = -1\n", "'content.keep_versions'");
+}
+
+TEST_F(ConfigTest, ReadsKeysAndContentTables) {
+  Result<Config> config = Load(
+      "[keys]\nrotate_after_days = 30\nroot_rotate_after_days = 180\ncache_ttl_seconds = 60\n"
+      "[content]\nblob_dir = \"/srv/blobs\"\nmax_object_bytes = 1000\n"
+      "workspace_quota_bytes = 5000\nkeep_versions = 2\ndeleted_retention_seconds = 10\n");
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_EQ(config->keys.rotate_after_days, 30);
+  EXPECT_EQ(config->keys.root_rotate_after_days, 180);
+  EXPECT_EQ(config->keys.cache_ttl, std::chrono::seconds(60));
+  EXPECT_EQ(config->content.blob_dir, "/srv/blobs");
+  EXPECT_EQ(config->content.max_object_bytes, 1000);
+  EXPECT_EQ(config->content.workspace_quota_bytes, 5000);
+  EXPECT_EQ(config->content.keep_versions, 2);
+  EXPECT_EQ(config->content.deleted_retention, std::chrono::seconds(10));
 }
 
 TEST_F(ConfigTest, EmptyFileGivesDefaultsWithAbsolutePaths) {
@@ -62,6 +81,7 @@ TEST_F(ConfigTest, EmptyFileGivesDefaultsWithAbsolutePaths) {
   want.keys.root_key_file = dir_.path() / "root.key";
   want.mail.outbox_dir = dir_.path() / "outbox";
   want.mail.queue_path = dir_.path() / "mail-queue.db";
+  want.content.blob_dir = dir_.path() / "blobs";
   EXPECT_EQ(*config, want);
   EXPECT_EQ(config->server.listen, (Endpoint{"0.0.0.0", 8443}));
   EXPECT_FALSE(config->server.redirect_listen);

@@ -63,6 +63,24 @@ path = "strongroom.db"
 [keys]
 # Root key: 32 random bytes, mode 0600. Back it up; without it nothing can be decrypted.
 root_key_file = "root.key"
+# Workspace keys get a new version after this many days (a background job rotates them).
+rotate_after_days = 90
+# The root key is rotated at least this often (at most 365).
+root_rotate_after_days = 365
+# Unwrapped workspace keys stay in memory this long, so requests need no root-key operation.
+cache_ttl_seconds = 300
+
+[content]
+# Encrypted object files (one directory per workspace).
+blob_dir = "blobs"
+# Largest single object version, in bytes.
+max_object_bytes = 1099511627776
+# Bytes a workspace may store, counting every kept version; 0 = no uploads.
+workspace_quota_bytes = 107374182400
+# Older versions kept per object besides the newest.
+keep_versions = 10
+# Deleted objects stay restorable this long.
+deleted_retention_seconds = 2592000
 
 [log]
 # One of trace, debug, info, warn, error, off.

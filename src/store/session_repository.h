@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "store/account_repository.h"
 
 namespace sr::store {
 
@@ -29,6 +30,12 @@ struct Session {
   std::string user_agent;
 };
 
+// SessionWithAccount is what authenticating a request needs, read at once.
+struct SessionWithAccount {
+  Session session;  // ip and user_agent are left empty (not decrypted)
+  Account account;  // password_hash is left empty (not read)
+};
+
 class SessionRepository {
  public:
   virtual ~SessionRepository() = default;
@@ -36,6 +43,9 @@ class SessionRepository {
   // FindSessionByTokenHash returns a live (not revoked) session or kNotFound.
   // Expiry is the caller's decision: it knows the clock and the idle timeout.
   virtual Result<Session> FindSessionByTokenHash(const TokenHash& hash) = 0;
+  // FindSessionWithAccount returns a live session and its account in one
+  // statement, for the per-request authentication path; kNotFound as Find.
+  virtual Result<SessionWithAccount> FindSessionWithAccount(const TokenHash& hash) = 0;
   // ListSessions returns the account's live (not revoked) sessions, newest
   // first. Expired ones are included: the caller filters, as for Find.
   virtual Result<std::vector<Session>> ListSessions(std::string_view account_id) = 0;

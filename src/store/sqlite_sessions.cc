@@ -69,6 +69,43 @@ Result<Session> SqliteStore::FindSessionByTokenHash(const TokenHash& hash) {
   return ReadSession(*select, *cipher_);
 }
 
+Result<SessionWithAccount> SqliteStore::FindSessionWithAccount(const TokenHash& hash) {
+  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
+  SR_ASSIGN_OR_RETURN(
+      CachedStatement select,
+      db->PrepareCached("SELECT s.id, s.account_id, s.created_at, s.last_seen_at, s.expires_at, "
+                        "s.auth_at, s.aal, a.email_ct, a.display_name_ct, a.email_verified_at, "
+                        "a.reset_required, a.deletion_requested_at, a.created_at, "
+                        "a.password_changed_at "
+                        "FROM sessions s JOIN accounts a ON a.id = s.account_id "
+                        "WHERE s.token_hash = ?1 AND s.revoked_at IS NULL"));
+  SR_TRY(select->BindBlob(1, hash));
+  SR_ASSIGN_OR_RETURN(StepResult step, select->Step());
+  if (step != StepResult::kRow) return Fail(ErrorCode::kNotFound, "session not found");
+  SessionWithAccount found;
+  Session& session = found.session;
+  session.id = select->ColumnText(0);
+  session.token_hash = hash;
+  session.account_id = select->ColumnText(1);
+  session.created_at = select->ColumnInt64(2);
+  session.last_seen_at = select->ColumnInt64(3);
+  session.expires_at = select->ColumnInt64(4);
+  session.auth_at = select->ColumnInt64(5);
+  session.aal = static_cast<int>(select->ColumnInt64(6));
+  Account& account = found.account;
+  account.id = session.account_id;
+  SR_ASSIGN_OR_RETURN(account.email,
+                      ColumnOpened(*select, 7, *cipher_, {"accounts", "email", account.id}));
+  SR_ASSIGN_OR_RETURN(account.display_name, ColumnOpened(*select, 8, *cipher_,
+                                                         {"accounts", "display_name", account.id}));
+  account.email_verified_at = internal::ColumnOptionalInt64(*select, 9);
+  account.reset_required = select->ColumnInt64(10) != 0;
+  account.deletion_requested_at = internal::ColumnOptionalInt64(*select, 11);
+  account.created_at = select->ColumnInt64(12);
+  account.password_changed_at = select->ColumnInt64(13);
+  return found;
+}
+
 Result<std::vector<Session>> SqliteStore::ListSessions(std::string_view account_id) {
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(

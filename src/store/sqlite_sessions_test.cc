@@ -40,6 +40,25 @@ TEST_F(SqliteSessionsTest, CreateThenFindByTokenHash) {
   EXPECT_EQ(store_->FindSessionByTokenHash(HashOf(2)).error().code(), ErrorCode::kNotFound);
 }
 
+TEST_F(SqliteSessionsTest, FindSessionWithAccountReadsBothInOneCall) {
+  Session session = NewSession("ses_1", "acc_b", 1);
+  session.aal = 2;
+  ASSERT_TRUE(store_->CreateSession(session));
+  Result<SessionWithAccount> found = store_->FindSessionWithAccount(HashOf(1));
+  ASSERT_TRUE(found) << found.error().ToString();
+  EXPECT_EQ(found->session.id, "ses_1");
+  EXPECT_EQ(found->session.account_id, "acc_b");
+  EXPECT_EQ(found->session.expires_at, kStart + 7 * 86400);
+  EXPECT_EQ(found->session.aal, 2);
+  EXPECT_EQ(found->session.ip, "");  // not decrypted on this path
+  EXPECT_EQ(found->account.id, "acc_b");
+  EXPECT_EQ(found->account.email, "b@example.org");
+  EXPECT_EQ(found->account.password_hash, "");  // never read on this path
+  EXPECT_EQ(store_->FindSessionWithAccount(HashOf(2)).error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->RevokeSession("acc_b", "ses_1"));
+  EXPECT_EQ(store_->FindSessionWithAccount(HashOf(1)).error().code(), ErrorCode::kNotFound);
+}
+
 TEST_F(SqliteSessionsTest, EmptyIpAndUserAgentAreStoredAsNull) {
   Session session = NewSession("ses_1", "acc_a", 1);
   session.ip.clear();

@@ -66,6 +66,7 @@ class SqliteStore final : public MetadataStore,
   // session are kNotFound; Touch never moves last_seen_at backwards.
   Status CreateSession(const Session& session) override;
   Result<Session> FindSessionByTokenHash(const TokenHash& hash) override;
+  Result<SessionWithAccount> FindSessionWithAccount(const TokenHash& hash) override;
   Result<std::vector<Session>> ListSessions(std::string_view account_id) override;
   Status TouchSession(std::string_view id, std::int64_t last_seen_at) override;
   Status SetSessionAuth(std::string_view id, std::int64_t auth_at, int aal) override;
