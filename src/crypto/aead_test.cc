@@ -200,5 +200,136 @@ TEST_F(Aes256GcmTest, ConcurrentUseOfOneInstance) {
   for (int n : ok) EXPECT_EQ(n, 200);
 }
 
+// ---- Aes256GcmContext: the allocation-free, reusable form ----
+
+class Aes256GcmContextTest : public testing::Test {
+ protected:
+  SecretBytes key_ = RandomKey();
+  Aes256Gcm aead_ = *Aes256Gcm::Create(key_);
+  Aes256GcmContext ctx_ = *Aes256GcmContext::Create(key_);
+  std::vector<std::uint8_t> aad_ = {'s', 'e', 'g'};
+
+  static std::vector<std::uint8_t> Nonce(std::uint8_t i) {
+    std::vector<std::uint8_t> n(kAes256GcmNonceSize, 0);
+    n[10] = i;
+    return n;
+  }
+};
+
+TEST_F(Aes256GcmContextTest, MatchesGcmSpecTestCase16) {
+  auto key = HexDecode("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308");
+  auto nonce = HexDecode("cafebabefacedbaddecaf888");
+  auto aad = HexDecode("feedfacedeadbeeffeedfacedeadbeefabaddad2");
+  auto pt = HexDecode(
+      "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+      "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
+  auto ctx = Aes256GcmContext::Create(SecretBytes(*key));
+  ASSERT_TRUE(ctx);
+  std::vector<std::uint8_t> out(pt->size() + kAes256GcmTagSize);
+  ASSERT_TRUE(ctx->SealInto(*nonce, *pt, *aad, out));
+  EXPECT_EQ(HexEncode(out),
+            "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
+            "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662"
+            "76fc6ece0f4e1768cddf8853bb2d551b");
+  std::vector<std::uint8_t> back(pt->size());
+  ASSERT_TRUE(ctx->OpenInto(*nonce, out, *aad, back));
+  EXPECT_EQ(back, *pt);
+}
+
+TEST_F(Aes256GcmContextTest, SameBytesAsAes256GcmAcrossSizesAndReuse) {
+  // One context, many messages, directions interleaved: each result must equal
+  // the one-shot API's, so no state leaks from one message into the next.
+  for (std::size_t size : {0, 1, 15, 16, 17, 255, 4096, 65536 + 3}) {
+    std::vector<std::uint8_t> pt = RandomBytes(size);
+    auto nonce = Nonce(static_cast<std::uint8_t>(size));
+    auto want = aead_.Seal(nonce, pt, aad_);
+    ASSERT_TRUE(want);
+    std::vector<std::uint8_t> out(size + kAes256GcmTagSize);
+    ASSERT_TRUE(ctx_.SealInto(nonce, pt, aad_, out));
+    EXPECT_EQ(out, *want) << size;
+    std::vector<std::uint8_t> back(size);
+    ASSERT_TRUE(ctx_.OpenInto(nonce, *want, aad_, back)) << size;
+    EXPECT_EQ(back, pt) << size;
+  }
+}
+
+TEST_F(Aes256GcmContextTest, WorksInPlace) {
+  std::vector<std::uint8_t> pt = RandomBytes(1000);
+  auto nonce = Nonce(7);
+  std::vector<std::uint8_t> buf(pt.size() + kAes256GcmTagSize);
+  std::copy(pt.begin(), pt.end(), buf.begin());
+  ASSERT_TRUE(ctx_.SealInto(nonce, std::span(buf).first(pt.size()), aad_, buf));
+  EXPECT_EQ(buf, *aead_.Seal(nonce, pt, aad_));
+  ASSERT_TRUE(ctx_.OpenInto(nonce, buf, aad_, std::span(buf).first(pt.size())));
+  EXPECT_TRUE(std::equal(pt.begin(), pt.end(), buf.begin()));
+}
+
+TEST_F(Aes256GcmContextTest, EveryFlippedBitFailsAndWipesTheOutput) {
+  std::vector<std::uint8_t> pt(40, 0x5a);
+  auto nonce = Nonce(1);
+  std::vector<std::uint8_t> sealed(pt.size() + kAes256GcmTagSize);
+  ASSERT_TRUE(ctx_.SealInto(nonce, pt, aad_, sealed));
+  for (std::size_t i = 0; i < sealed.size() * 8; ++i) {
+    auto bad = sealed;
+    bad[i / 8] ^= static_cast<std::uint8_t>(1u << (i % 8));
+    std::vector<std::uint8_t> out(pt.size(), 0xee);
+    auto opened = ctx_.OpenInto(nonce, bad, aad_, out);
+    ASSERT_FALSE(opened) << i;
+    EXPECT_EQ(opened.error().code(), ErrorCode::kDataLoss);
+    EXPECT_EQ(opened.error().message(), "decryption failed");
+    EXPECT_EQ(out, std::vector<std::uint8_t>(pt.size(), 0)) << "output not wiped, bit " << i;
+  }
+  std::vector<std::uint8_t> out(pt.size());
+  EXPECT_FALSE(ctx_.OpenInto(Nonce(2), sealed, aad_, out));
+  EXPECT_FALSE(ctx_.OpenInto(nonce, sealed, {}, out));
+  // A failure leaves the context usable.
+  EXPECT_TRUE(ctx_.OpenInto(nonce, sealed, aad_, out));
+  EXPECT_EQ(out, pt);
+}
+
+TEST_F(Aes256GcmContextTest, RejectsBadSizesAndPartialOverlap) {
+  std::vector<std::uint8_t> buf(64);
+  auto nonce = Nonce(3);
+  auto pt = std::span(buf).first(16);
+  std::vector<std::uint8_t> short_nonce(11);
+  EXPECT_EQ(ctx_.SealInto(short_nonce, pt, {}, std::span(buf).subspan(32, 32)).error().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ctx_.SealInto(nonce, pt, {}, std::span(buf).subspan(32, 31)).error().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ctx_.SealInto(nonce, pt, {}, std::span(buf).subspan(8, 32)).error().code(),
+            ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(ctx_.SealInto(nonce, pt, {}, std::span(buf).subspan(32, 32)));
+  auto sealed = std::span(buf).subspan(32, 32);
+  EXPECT_EQ(ctx_.OpenInto(nonce, sealed, {}, std::span(buf).first(15)).error().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ctx_.OpenInto(nonce, sealed, {}, std::span(buf).subspan(40, 16)).error().code(),
+            ErrorCode::kInvalidArgument);
+  std::vector<std::uint8_t> short_input(15), none;
+  EXPECT_EQ(ctx_.OpenInto(nonce, short_input, {}, none).error().code(), ErrorCode::kDataLoss);
+  for (std::size_t n : {0, 16, 31, 33}) {
+    auto r = Aes256GcmContext::Create(SecretBytes(n));
+    ASSERT_FALSE(r) << n;
+    EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST_F(Aes256GcmContextTest, OneContextPerThread) {
+  std::vector<std::thread> threads;
+  std::vector<int> ok(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([this, t, &ok] {
+      Aes256GcmContext ctx = *Aes256GcmContext::Create(key_);
+      std::vector<std::uint8_t> pt = RandomBytes(300), out(316), back(300);
+      for (int i = 0; i < 200; ++i) {
+        auto nonce = RandomBytes(kAes256GcmNonceSize);
+        ok[t] += ctx.SealInto(nonce, pt, aad_, out) && ctx.OpenInto(nonce, out, aad_, back) &&
+                 back == pt && *aead_.Open(nonce, out, aad_) == pt;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int n : ok) EXPECT_EQ(n, 200);
+}
+
 }  // namespace
 }  // namespace sr::crypto

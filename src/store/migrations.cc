@@ -67,6 +67,76 @@ constexpr Migration kMigrations[] = {
      "CREATE TRIGGER security_events_no_replace BEFORE INSERT ON security_events "
      "WHEN EXISTS(SELECT 1 FROM security_events WHERE id = NEW.id OR uid = NEW.uid) "
      "BEGIN SELECT RAISE(ABORT, 'security_events is append-only'); END;"},
+    // The key hierarchy below the root (src/keys, docs/formats/keys.md):
+    // workspace KEKs and erasure-domain keys, only ever wrapped, and the
+    // tombstones of shredded ones. No foreign key leaves these tables.
+    {3, "keys",
+     "CREATE TABLE key_workspace_keks("
+     "  workspace_id TEXT NOT NULL,"
+     "  version INTEGER NOT NULL CHECK(version >= 1),"
+     "  wrapped BLOB NOT NULL CHECK(length(wrapped) = 81),"
+     "  root_version INTEGER NOT NULL CHECK(root_version >= 1),"
+     "  created_at INTEGER NOT NULL,"
+     "  PRIMARY KEY(workspace_id, version)) WITHOUT ROWID;"
+     "CREATE TABLE key_erasure_domains("
+     "  id TEXT PRIMARY KEY,"
+     "  workspace_id TEXT NOT NULL,"
+     "  subject TEXT CHECK(subject IS NULL OR length(subject) > 0),"
+     "  kek_version INTEGER NOT NULL,"
+     "  wrapped BLOB NOT NULL CHECK(length(wrapped) = 81),"
+     "  created_at INTEGER NOT NULL,"
+     "  FOREIGN KEY(workspace_id, kek_version)"
+     "    REFERENCES key_workspace_keks(workspace_id, version));"
+     "CREATE UNIQUE INDEX key_erasure_domains_subject"
+     "  ON key_erasure_domains(workspace_id, ifnull(subject, ''));"
+     "CREATE INDEX key_erasure_domains_kek ON key_erasure_domains(workspace_id, kek_version);"
+     "CREATE TABLE key_shredded("
+     "  kind TEXT NOT NULL CHECK(kind IN ('workspace', 'erasure_domain')),"
+     "  id TEXT NOT NULL,"
+     "  workspace_id TEXT NOT NULL,"
+     "  shredded_at INTEGER NOT NULL,"
+     "  PRIMARY KEY(kind, id)) WITHOUT ROWID;"},
+    // Workspaces and their file trees ("codex"). Names are sealed with the
+    // workspace's names key and found through a keyed blind index, so no
+    // plaintext name or path is ever stored; content lives in the blob store.
+    {4, "codex",
+     "CREATE TABLE workspaces("
+     "  id TEXT PRIMARY KEY,"
+     "  owner_account_id TEXT,"
+     "  personal INTEGER NOT NULL CHECK(personal IN (0, 1)),"
+     "  name_ct BLOB NOT NULL,"
+     "  default_domain_id TEXT NOT NULL,"
+     "  names_key_wrapped BLOB NOT NULL,"
+     "  used_bytes INTEGER NOT NULL DEFAULT 0 CHECK(used_bytes >= 0),"
+     "  created_at INTEGER NOT NULL);"
+     "CREATE UNIQUE INDEX workspaces_personal ON workspaces(owner_account_id) WHERE personal = 1;"
+     "CREATE TABLE nodes("
+     "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+     "  id TEXT NOT NULL UNIQUE,"
+     "  workspace_id TEXT NOT NULL REFERENCES workspaces(id),"
+     "  parent_id TEXT NOT NULL,"
+     "  kind TEXT NOT NULL CHECK(kind IN ('folder', 'file')),"
+     "  name_ct BLOB NOT NULL,"
+     "  name_bidx BLOB NOT NULL CHECK(length(name_bidx) = 32),"
+     "  created_at INTEGER NOT NULL,"
+     "  deleted_at INTEGER,"
+     "  current_version INTEGER,"
+     "  next_version INTEGER NOT NULL DEFAULT 1);"
+     "CREATE UNIQUE INDEX nodes_live_name ON nodes(workspace_id, parent_id, name_bidx) "
+     "  WHERE deleted_at IS NULL;"
+     "CREATE INDEX nodes_children ON nodes(workspace_id, parent_id, seq);"
+     "CREATE TABLE object_versions("
+     "  node_id TEXT NOT NULL,"
+     "  version INTEGER NOT NULL CHECK(version >= 1),"
+     "  workspace_id TEXT NOT NULL REFERENCES workspaces(id),"
+     "  blob_name TEXT NOT NULL,"
+     "  size INTEGER NOT NULL CHECK(size >= 0),"
+     "  stored_size INTEGER NOT NULL CHECK(stored_size >= 0),"
+     "  sha256 BLOB NOT NULL CHECK(length(sha256) = 32),"
+     "  content_type TEXT NOT NULL,"
+     "  erasure_domain_id TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  PRIMARY KEY(node_id, version)) WITHOUT ROWID;"},
 };
 
 constexpr std::string_view kCreateMigrationsTable =

@@ -153,17 +153,19 @@ TEST_F(SqliteStoreTest, RejectsBadOptionsAndPaths) {
   EXPECT_FALSE(directory);
 }
 
-TEST_F(SqliteStoreTest, FreshStoreHasTheAccountSchema) {
+TEST_F(SqliteStoreTest, FreshStoreHasTheWholeSchema) {
   Result<std::unique_ptr<SqliteStore>> store = Open();
   ASSERT_TRUE(store) << store.error().ToString();
-  EXPECT_EQ((*store)->SchemaVersion(), 2);
+  EXPECT_EQ((*store)->SchemaVersion(), 4);
   EXPECT_EQ(Query("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
                   "WHERE type IN ('table', 'index', 'trigger') AND name NOT LIKE 'sqlite_%' "
                   "ORDER BY name)"),
-            "accounts,one_time_tokens,one_time_tokens_account,schema_migrations,"
+            "accounts,key_erasure_domains,key_erasure_domains_kek,key_erasure_domains_subject,"
+            "key_shredded,key_workspace_keks,nodes,nodes_children,nodes_live_name,"
+            "object_versions,one_time_tokens,one_time_tokens_account,schema_migrations,"
             "security_events,security_events_account,security_events_no_delete,"
             "security_events_no_replace,security_events_no_update,server_meta,sessions,"
-            "sessions_account");
+            "sessions_account,workspaces,workspaces_personal");
 }
 
 TEST_F(SqliteStoreTest, MigratesADatabaseAtVersionOne) {
@@ -177,8 +179,9 @@ TEST_F(SqliteStoreTest, MigratesADatabaseAtVersionOne) {
   }
   Result<std::unique_ptr<SqliteStore>> store = Open();
   ASSERT_TRUE(store) << store.error().ToString();
-  EXPECT_EQ((*store)->SchemaVersion(), 2);
-  EXPECT_EQ(Query("SELECT name FROM schema_migrations WHERE version = 2"), "accounts");
+  EXPECT_EQ((*store)->SchemaVersion(), 4);
+  EXPECT_EQ(Query("SELECT group_concat(name, ',') FROM schema_migrations WHERE version > 1"),
+            "accounts,keys,codex");
   EXPECT_EQ(Query("SELECT value FROM server_meta WHERE key = 'created_at'"), created);
   Account account;
   account.id = "acc_1";
