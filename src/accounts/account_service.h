@@ -132,11 +132,15 @@ class AccountService {
                                                  std::optional<std::string> current_password,
                                                  Client client);
 
- private:
+  // RequireRecentAuth passes if the session proved the password within
+  // recent_auth, or if `password` is the account's current password
+  // (throttled like sign-in; failures audited as `event_type`).
   boost::asio::awaitable<Status> RequireRecentAuth(const Principal& who,
                                                    const std::optional<std::string>& password,
                                                    const Client& client,
                                                    std::string_view event_type);
+
+ private:
   // CheckCurrentPassword verifies the signed-in user's password under the
   // same throttling as sign-in, recording failures and lockouts; failures
   // are audited as `event_type`.

@@ -8,6 +8,7 @@
 #include "api/auth.h"
 #include "api/json_body.h"
 #include "api/problems.h"
+#include "api/query.h"
 
 namespace sr::api {
 
@@ -46,21 +47,6 @@ nlohmann::json AccountJson(const store::Account& a) {
           {"display_name", a.display_name},
           {"email_verified", a.email_verified_at.has_value()},
           {"created_at", IsoTime(a.created_at)}};
-}
-
-// QueryInt reads an integer query parameter, or `fallback`.
-std::int64_t QueryInt(std::string_view query, std::string_view name, std::int64_t fallback) {
-  while (!query.empty()) {
-    auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    auto eq = pair.find('=');
-    if (eq == std::string_view::npos || pair.substr(0, eq) != name) continue;
-    std::int64_t v = 0;
-    auto value = pair.substr(eq + 1);
-    if (std::from_chars(value.data(), value.data() + value.size(), v).ec == std::errc()) return v;
-  }
-  return fallback;
 }
 
 class Routes : public std::enable_shared_from_this<Routes> {

@@ -15,4 +15,10 @@ std::string_view Request::Header(bhttp::field field) const {
   return it->value();
 }
 
+std::string_view Request::Header(std::string_view name) const {
+  auto it = message.find(name);
+  if (it == message.end()) return {};
+  return it->value();
+}
+
 }  // namespace sr::http

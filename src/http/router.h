@@ -23,6 +23,9 @@ struct Route {
   std::vector<Middleware> middleware;
   // max_body_bytes is the largest request body accepted; 0 accepts none.
   std::size_t max_body_bytes = 0;
+  // stream_body routes read the body themselves through Request::body, up
+  // to max_body_bytes, instead of receiving it whole in Request::message.
+  bool stream_body = false;
   // content_type, when set, is the media type a request body must declare.
   std::string content_type;
   std::string summary;  // one line, for the route listing

@@ -97,6 +97,9 @@ asio::awaitable<bool> TlsConnection::ServeOne(bool first, std::size_t ordinal) {
   tcp.expires_after(opt.header_timeout);
   bhttp::request_parser<bhttp::empty_body> header_parser;
   header_parser.header_limit(static_cast<std::uint32_t>(opt.header_limit_bytes));
+  // The body limit depends on the route, known only after the header; until
+  // then Beast's default (1 MB) must not refuse a large declared length.
+  header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   co_await bhttp::async_read_header(stream_, buffer_, header_parser,
                                     asio::redirect_error(asio::use_awaitable, ec));
   if (ec == bhttp::error::header_limit) {
@@ -171,6 +174,11 @@ asio::awaitable<bool> TlsConnection::ServeOne(bool first, std::size_t ordinal) {
     co_return false;
   }
 
+  if (route.stream_body) {
+    co_return co_await ServeStreamed(header_parser, std::move(found), path, query, ex,
+                                     can_continue);
+  }
+
   bhttp::request_parser<bhttp::string_body> parser(std::move(header_parser));
   parser.body_limit(route.max_body_bytes);
   if (has_body) {
@@ -208,6 +216,9 @@ asio::awaitable<bool> TlsConnection::ServeOne(bool first, std::size_t ordinal) {
   request.route = &route;
   Response res = co_await RunRoute(request);
   const bool keep_alive = can_continue && request.message.keep_alive();
+  if (request.response_body) {
+    co_return co_await SendStreamed(res, *request.response_body, ex, keep_alive);
+  }
   co_await Send(res, ex, keep_alive);
   co_return keep_alive;
 }
@@ -252,8 +263,11 @@ asio::awaitable<void> TlsConnection::Send(Response& res, const Exchange& ex, boo
   error_code ec;
   beast::get_lowest_layer(stream_).expires_after(env_.options.body_timeout);
   co_await bhttp::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
+  Record(ex, res.result_int(), !ec);
+}
+
+void TlsConnection::Record(const Exchange& ex, unsigned status, bool sent) {
   const auto elapsed = Clock::now() - ex.started;
-  const unsigned status = res.result_int();
   env_.metrics.RecordRequest(ex.route, ex.method, status, elapsed);
   if (env_.options.access_log && sr::log::Enabled(spdlog::level::info)) {
     // Rendered directly, not through a JSON object: this runs for every
@@ -265,7 +279,7 @@ asio::awaitable<void> TlsConnection::Send(Response& res, const Exchange& ex, boo
                    R"("duration_ms":{:.3f},"remote":"{}","sent":{})",
                    ex.request_id, ex.method, ex.route, status,
                    std::chrono::duration<double, std::milli>(elapsed).count(),
-                   remote_.to_string(), !ec);
+                   remote_.to_string(), sent);
     sr::log::WriteFragment(spdlog::level::info, std::string_view(line.data(), line.size()));
   }
 }

@@ -10,8 +10,12 @@
 
 #include "accounts/account_service.h"
 #include "api/account_routes.h"
+#include "api/content_routes.h"
 #include "api/system_routes.h"
 #include "audit/sqlite_audit_log.h"
+#include "blob/blob_store_fs.h"
+#include "content/codex.h"
+#include "content/sqlite_codex_repository.h"
 #include "common/log.h"
 #include "config/config.h"
 #include "config/root_key.h"
@@ -20,6 +24,8 @@
 #include "identity/password_hasher.h"
 #include "identity/password_policy.h"
 #include "identity/throttle.h"
+#include "keys/open_key_service.h"
+#include "keys/rotation_job.h"
 #include "mail/create_mailer.h"
 #include "http/server.h"
 #include "http/tls_context.h"
@@ -42,6 +48,10 @@ struct Components {
   std::unique_ptr<identity::PasswordHasher> password_hasher;
   std::unique_ptr<identity::SignInThrottle> throttle;
   std::unique_ptr<accounts::AccountService> accounts;
+  std::unique_ptr<keys::KeyService> keys;
+  std::unique_ptr<blob::BlobStore> blobs;
+  std::unique_ptr<content::CodexRepository> codex_repo;
+  std::unique_ptr<content::Codex> codex;
   std::unique_ptr<http::Metrics> metrics;
   std::unique_ptr<http::Router> router;
   std::unique_ptr<api::SystemRoutesDeps> system_deps;
@@ -114,6 +124,25 @@ Status AssembleAccounts(Components& c, SecretBytes root_key) {
   return Ok();
 }
 
+// AssembleContent builds the key hierarchy and the encrypted object store.
+Status AssembleContent(Components& c) {
+  const config::Config& cfg = c.config;
+  keys::KeyServiceOptions key_options;
+  key_options.rotate_after = std::chrono::days(cfg.keys.rotate_after_days);
+  key_options.root_rotate_after = std::chrono::days(cfg.keys.root_rotate_after_days);
+  key_options.cache_ttl = cfg.keys.cache_ttl;
+  SR_ASSIGN_OR_RETURN(c.keys, keys::OpenKeyService(cfg.keys.root_key_file, c.store->pool(),
+                                                   c.clock, key_options));
+  SR_ASSIGN_OR_RETURN(c.blobs, blob::OpenFsBlobStore(cfg.content.blob_dir));
+  c.codex_repo = std::make_unique<content::SqliteCodexRepository>(c.store->pool());
+  content::CodexOptions options;
+  options.workspace_quota_bytes = cfg.content.workspace_quota_bytes;
+  options.max_object_bytes = static_cast<std::uint64_t>(cfg.content.max_object_bytes);
+  options.keep_older_versions = cfg.content.keep_versions;
+  c.codex = std::make_unique<content::Codex>(*c.codex_repo, *c.keys, *c.blobs, c.clock, options);
+  return Ok();
+}
+
 Result<config::Config> LoadWithOverride(const ServeOptions& options) {
   SR_ASSIGN_OR_RETURN(config::Config cfg, config::LoadConfig(options.config_file));
   if (options.listen) {
@@ -133,6 +162,7 @@ Result<std::unique_ptr<Components>> Assemble(config::Config cfg) {
   c->config = std::move(cfg);
   SR_ASSIGN_OR_RETURN(SecretBytes root_key, config::LoadRootKey(c->config.keys.root_key_file));
   SR_TRY(AssembleAccounts(*c, std::move(root_key)));
+  SR_TRY(AssembleContent(*c));
   c->metrics = std::make_unique<http::Metrics>(std::string(kVersion), std::string(kCommit));
   c->router = std::make_unique<http::Router>();
   c->system_deps = std::make_unique<api::SystemRoutesDeps>(api::SystemRoutesDeps{
@@ -143,6 +173,11 @@ Result<std::unique_ptr<Components>> Assemble(config::Config cfg) {
       *c->router, api::AccountRoutesDeps{*c->accounts, *c->audit_log,
                                          std::min<std::size_t>(c->config.server.body_limit_bytes,
                                                                64 * 1024)}));
+  SR_TRY(api::RegisterContentRoutes(
+      *c->router,
+      api::ContentRoutesDeps{*c->accounts, *c->codex, *c->audit_log,
+                             static_cast<std::uint64_t>(c->config.content.max_object_bytes),
+                             std::min<std::size_t>(c->config.server.body_limit_bytes, 64 * 1024)}));
   return c;
 }
 
@@ -198,6 +233,10 @@ Status Serve(const ServeOptions& options) {
   SR_ASSIGN_OR_RETURN(auto components, Assemble(std::move(cfg)));
   const config::Config& c = components->config;
 
+  // Uploads cut short by a crash left temporaries behind; none is visible.
+  SR_ASSIGN_OR_RETURN(std::size_t swept, components->blobs->SweepTemporaries());
+  if (swept > 0) sr::log::Info("removed unfinished uploads", {{"count", swept}});
+
   http::Server server(ToServerOptions(c), *components->router, *tls, *components->metrics);
   components->draining = [&server] { return server.draining(); };
   SR_TRY(server.Listen());
@@ -213,7 +252,26 @@ Status Serve(const ServeOptions& options) {
                               {"version", kVersion}});
   fmt::print(stderr, "strongroom {} serving {}\n", kVersion, url);
   components->mailer->Start();
+  // Rotation is checked hourly: periods are days, and a restart runs it at once.
+  keys::RotationJob rotation(*components->keys, components->clock, std::chrono::hours(1),
+                             [](const Result<keys::RotationRun>& run) {
+                               if (!run) {
+                                 sr::log::Error("key rotation failed",
+                                                {{"error", run.error().ToString()}});
+                               } else if (run->rotated.root_version ||
+                                          !run->rotated.workspaces.empty() ||
+                                          run->rewrapped.domains_rewrapped > 0 ||
+                                          run->rewrapped.keks_rewrapped > 0) {
+                                 sr::log::Info("keys rotated",
+                                               {{"workspaces", run->rotated.workspaces.size()},
+                                                {"root_rotated", run->rotated.root_version.has_value()},
+                                                {"domains_rewrapped", run->rewrapped.domains_rewrapped},
+                                                {"keks_rewrapped", run->rewrapped.keks_rewrapped}});
+                               }
+                             });
+  rotation.Start();
   server.Run();
+  rotation.Stop();
   components->mailer->Stop();
   // The hasher's pool posts results to the io_contexts, so it must be gone
   // (waiting for its jobs) before the server destroys them. Nothing calls

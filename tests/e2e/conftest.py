@@ -49,7 +49,8 @@ class Server:
         return requests.post(self.url + path, verify=self.cert, timeout=10, **kw)
 
     def request(self, method, path, **kw):
-        return requests.request(method, self.url + path, verify=self.cert, timeout=10, **kw)
+        kw.setdefault("timeout", 10)
+        return requests.request(method, self.url + path, verify=self.cert, **kw)
 
     def tls_socket(self, min_version=ssl.TLSVersion.TLSv1_3):
         """A raw TLS connection, for speaking HTTP/1.1 byte by byte."""

@@ -14,6 +14,8 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "http/metrics.h"
@@ -59,11 +61,23 @@ class TlsConnection : public std::enable_shared_from_this<TlsConnection> {
   // ServeOne reads and answers one request; false ends the connection.
   boost::asio::awaitable<bool> ServeOne(bool first, std::size_t ordinal);
   boost::asio::awaitable<void> Send(Response& res, const Exchange& ex, bool keep_alive);
+  // ServeStreamed runs a stream_body route: the handler reads the body
+  // through a BodyReader; an unread rest of the body ends the connection.
+  boost::asio::awaitable<bool> ServeStreamed(bhttp::request_parser<bhttp::empty_body>& header,
+                                             RouteMatch found, std::string_view path,
+                                             std::string_view query, const Exchange& ex,
+                                             bool can_continue);
+  // SendStreamed writes `res`'s header, then the body pulled from `source`;
+  // false (and a closed connection) if the source fails or falls short.
+  boost::asio::awaitable<bool> SendStreamed(Response& res, BodySource& source, const Exchange& ex,
+                                            bool keep_alive);
+  void Record(const Exchange& ex, unsigned status, bool sent);
   boost::asio::awaitable<void> DrainInput();
   static Response PayloadTooLarge(const Route& route, unsigned version);
 
   SessionEnv env_;
   std::shared_ptr<boost::asio::ssl::context> tls_;  // keeps the SSL_CTX alive
+  friend class StreamedBodyReader;
   boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
   boost::beast::flat_buffer buffer_;
   boost::asio::ip::address remote_;

@@ -1,0 +1,27 @@
+#pragma once
+// The content API of the storage issue: workspaces and their object trees
+// (see docs/openapi.yaml).
+
+#include <cstddef>
+#include <cstdint>
+
+#include "accounts/account_service.h"
+#include "audit/audit_writer.h"
+#include "common/error.h"
+#include "content/codex.h"
+#include "http/router.h"
+
+namespace sr::api {
+
+struct ContentRoutesDeps {
+  accounts::AccountService& accounts;  // authentication of every route
+  content::Codex& codex;
+  audit::AuditWriter& audit;
+  std::uint64_t max_object_bytes = std::uint64_t{1} << 40;
+  std::size_t json_body_limit = 64 * 1024;
+};
+
+// RegisterContentRoutes adds the routes; deps must outlive the router.
+Status RegisterContentRoutes(http::Router& router, const ContentRoutesDeps& deps);
+
+}  // namespace sr::api
