@@ -43,13 +43,15 @@ e2e-test: build
 # The same end-to-end flows against the sanitizer build of the server: any
 # ASan/UBSan report aborts the server and fails the test that met it.
 asan-e2e-test: build-asan
-	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 SR_SANITIZED=1 \
 	  STRONGROOM_BIN=$(CURDIR)/$(ASAN_BUILD)/strongroom $(PYTHON) -m pytest -q -p no:cacheprovider tests/e2e
 
 test: unit-test asan-test e2e-test asan-e2e-test
 
+# bench: the request benchmarks (bench/run), then object transfer (bench/content.sh).
 bench:
 	@bench/run
+	@BENCH_SKIP_BUILD=1 bench/content.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

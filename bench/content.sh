@@ -410,7 +410,7 @@ else
   # size_upload counts the chunk framing too, so it is a little more than the payload.
   ((bytes >= big_bytes)) || die "the $big_gib GiB PUT sent $bytes bytes, fewer than $big_bytes"
   stored=$("${curl_tls[@]}" "${auth[@]}" -I "$sr_url/big.bin" |
-    awk 'tolower($1) == "content-length:" {print $2 + 0}')
+    awk 'tolower($1) == "content-length:" {sub(/\r$/, "", $2); print $2}')
   [[ $stored == "$big_bytes" ]] || die "HEAD after the $big_gib GiB PUT reports ${stored:-no} Content-Length, not $big_bytes"
   hwm_mib=$(to_mib "$(kib_of VmHWM "$sr_pid")")
   stop "$sampler_pid"

@@ -149,6 +149,11 @@ asio::awaitable<Result<store::Account>> AccountService::SignUp(std::string email
   }
   if (!created) co_return std::unexpected(created.error());
   Audit("account.created", account.id, client, "success");
+  if (deps_.on_created) {
+    if (Status hooked = deps_.on_created(account.id); !hooked) {
+      sr::log::Warn("account set-up step failed", {{"error", hooked.error().ToString()}});
+    }
+  }
   if (auto sent = SendLink(account, "email_verification", account.email,
                            options_.verification_ttl, client);
       !sent) {

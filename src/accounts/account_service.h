@@ -11,6 +11,7 @@
 #include <utility>
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -54,6 +55,10 @@ struct AccountDeps {
   identity::PasswordHasher& hasher;
   identity::SignInThrottle& throttle;
   const Clock& clock;
+  // on_created runs after an account is stored (e.g. to give it its personal
+  // workspace); its failure is logged, not fatal: the account exists, and
+  // what the hook makes must also be made lazily when missing.
+  std::function<Status(std::string_view account_id)> on_created = nullptr;
 };
 
 // Client is what is known about the caller, for sessions and audit events.
@@ -84,6 +89,10 @@ class AccountService {
   AccountService(AccountOptions options, AccountDeps deps);
 
   const AccountOptions& options() const { return options_; }
+  // set_on_created installs AccountDeps::on_created; call it before serving.
+  void set_on_created(std::function<Status(std::string_view)> hook) {
+    deps_.on_created = std::move(hook);
+  }
 
   // SignUp creates an account and sends a verification link. For an e-mail
   // that already has an account it answers the same way (with a decoy id)

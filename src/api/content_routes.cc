@@ -11,6 +11,7 @@
 #include "api/query.h"
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/run_on_pool.h"
 #include "http/problem.h"
 #include "http/range.h"
 
@@ -46,6 +47,13 @@ Response ContentProblem(const Error& e, const Request& r) {
   if (type == "quota-exceeded" || type == "payload-too-large") {
     return http::MakeProblem(http::Status::payload_too_large, type, "Content Too Large",
                              e.message(), r.message.version());
+  }
+  if (e.code() == ErrorCode::kResourceExhausted && type.empty()) {
+    // The only untyped exhaustion here is the server's disk.
+    log::Error("content storage exhausted", {{"request_id", r.request_id}, {"error", e.ToString()}});
+    return http::MakeProblem(http::Status::insufficient_storage, "insufficient-storage",
+                             "Insufficient Storage", "The server has no room for this object now.",
+                             r.message.version());
   }
   if (e.code() == ErrorCode::kDataLoss || e.code() == ErrorCode::kInternal) {
     // Integrity failures may be an attack on stored data: always logged.
@@ -148,30 +156,44 @@ Result<content::CommitCondition> WriteCondition(const Request& r) {
 }
 
 // ObjectBody streams a verified object range as a response body; the range
-// stream is opened on first use, so HEAD answers never read the blob.
+// stream is opened on first use, so HEAD answers never read the blob. With a
+// pool, reading and decrypting run there; calls never overlap (the sender
+// awaits each before the next), so the stream needs no lock.
 class ObjectBody final : public http::BodySource {
  public:
-  ObjectBody(std::shared_ptr<content::ObjectSource> source, std::uint64_t first, std::uint64_t last)
-      : source_(std::move(source)), first_(first), last_(last) {}
+  ObjectBody(std::shared_ptr<content::ObjectSource> source, std::uint64_t first,
+             std::uint64_t last, boost::asio::thread_pool* pool)
+      : source_(std::move(source)), first_(first), last_(last), pool_(pool) {}
 
   asio::awaitable<Result<std::size_t>> Next(std::span<std::uint8_t> out) override {
-    if (!stream_) {
-      auto stream = source_->Stream(first_, last_);
-      if (!stream) {
-        log::Error("object stream failed", {{"error", stream.error().ToString()}});
-        co_return std::unexpected(stream.error());
-      }
-      stream_ = std::move(*stream);
-    }
-    auto n = stream_->Next(out);
-    if (!n) log::Error("object stream failed", {{"error", n.error().ToString()}});
-    co_return n;
+    auto produce = [this, out]() noexcept -> Result<std::size_t> { return Produce(out); };
+    if (pool_ == nullptr) co_return produce();
+    co_return co_await RunOnPool<Result<std::size_t>>(pool_->get_executor(), produce);
   }
 
  private:
+  Result<std::size_t> Produce(std::span<std::uint8_t> out) noexcept {
+    try {
+      if (!stream_) {
+        auto stream = source_->Stream(first_, last_);
+        if (!stream) {
+          log::Error("object stream failed", {{"error", stream.error().ToString()}});
+          return std::unexpected(stream.error());
+        }
+        stream_ = std::move(*stream);
+      }
+      auto n = stream_->Next(out);
+      if (!n) log::Error("object stream failed", {{"error", n.error().ToString()}});
+      return n;
+    } catch (const std::exception&) {
+      return Fail(ErrorCode::kInternal, "object stream failed");
+    }
+  }
+
   std::shared_ptr<content::ObjectSource> source_;
   std::uint64_t first_;
   std::uint64_t last_;
+  boost::asio::thread_pool* pool_;
   std::unique_ptr<content::ObjectStream> stream_;
 };
 
@@ -444,8 +466,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
     }
     res.content_length(length);
     if (length > 0) {
-      r.response_body =
-          std::make_unique<ObjectBody>(opened->source, first, first + length - 1);
+      r.response_body = std::make_unique<ObjectBody>(opened->source, first, first + length - 1,
+                                                     deps_.decrypt_pool);
     }
     co_return res;
   }

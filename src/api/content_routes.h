@@ -5,6 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <utility>
+
+#include <boost/asio/thread_pool.hpp>
+
 #include "accounts/account_service.h"
 #include "audit/audit_writer.h"
 #include "common/error.h"
@@ -19,6 +23,9 @@ struct ContentRoutesDeps {
   audit::AuditWriter& audit;
   std::uint64_t max_object_bytes = std::uint64_t{1} << 40;
   std::size_t json_body_limit = 64 * 1024;
+  // decrypt_pool, when set, decrypts downloads off the io threads, so that
+  // decryption of the next chunk overlaps TLS sending of this one.
+  boost::asio::thread_pool* decrypt_pool = nullptr;
 };
 
 // RegisterContentRoutes adds the routes; deps must outlive the router.

@@ -359,7 +359,8 @@ Status ReadIdentity(const Reader& r, const fs::path& base, Config& c) {
 
 Status ReadContent(const Reader& r, const fs::path& base, ContentConfig& c) {
   SR_TRY(ReadPath(r, "content.blob_dir", base, c.blob_dir));
-  SR_TRY(ReadInteger(r, "content.max_object_bytes", 1, std::int64_t{1} << 50, c.max_object_bytes));
+  // The object format holds at most 2^32 segments of 64 KiB: 256 TiB.
+  SR_TRY(ReadInteger(r, "content.max_object_bytes", 1, std::int64_t{1} << 48, c.max_object_bytes));
   SR_TRY(ReadInteger(r, "content.workspace_quota_bytes", 0, std::int64_t{1} << 60,
                      c.workspace_quota_bytes));
   SR_TRY(ReadInteger(r, "content.keep_versions", 0, 1000, c.keep_versions));

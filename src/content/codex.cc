@@ -79,8 +79,15 @@ Result<std::vector<WorkspaceInfo>> Codex::ListWorkspaces(std::string_view accoun
   SR_ASSIGN_OR_RETURN(std::vector<Workspace> all, repo_.ListWorkspaces(account_id));
   std::vector<WorkspaceInfo> out;
   for (const Workspace& w : all) {
-    SR_ASSIGN_OR_RETURN(WorkspaceInfo info, Describe(w));
-    out.push_back(std::move(info));
+    auto info = Describe(w);
+    if (!info && keys::IsKeyDestroyed(info.error())) {
+      // A deletion that shredded the keys but stopped before removing the
+      // rest: finish it (every step is idempotent) and leave it out.
+      (void)DeleteWorkspace(w);
+      continue;
+    }
+    if (!info) return std::unexpected(info.error());
+    out.push_back(std::move(*info));
   }
   return out;
 }
@@ -97,6 +104,17 @@ Result<Workspace> Codex::Authorize(std::string_view account_id, std::string_view
   // workspaces (memberships) arrive with organisations.
   if (!workspace->owner_account_id || *workspace->owner_account_id != account_id) return hidden();
   return workspace;
+}
+
+Result<std::size_t> Codex::PurgeDeleted(std::chrono::seconds retention, int limit) {
+  const std::int64_t before = NowSeconds() - retention.count();
+  SR_ASSIGN_OR_RETURN(auto blobs, repo_.PurgeDeleted(before, limit));
+  for (const auto& [workspace_id, blob_name] : blobs) {
+    // The rows are gone, so a blob left here (removal failed) is an orphan
+    // that nothing can reach; it is not a dangling reference.
+    (void)blobs_.Remove(workspace_id, blob_name);
+  }
+  return blobs.size();
 }
 
 Status Codex::DeleteWorkspace(const Workspace& workspace) {

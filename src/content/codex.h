@@ -6,6 +6,7 @@
 // blob read in any other place fails to decrypt: tenant isolation holds
 // below the access checks, not only in them.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -125,6 +126,10 @@ class Codex {
   // first (after which no blob of it can be decrypted), then its blobs and
   // rows are removed.
   Status DeleteWorkspace(const Workspace& workspace);
+
+  // PurgeDeleted removes up to `limit` files deleted more than `retention`
+  // ago, with every version and blob, and returns how many blobs went.
+  Result<std::size_t> PurgeDeleted(std::chrono::seconds retention, int limit);
 
   // BeginUpload resolves `path` (creating folders and the file as needed),
   // reserves a version and starts its blob. `declared_size`, when known, is

@@ -3,7 +3,7 @@
 // nodes (parent, encrypted name, keyed blind index of the name) and the
 // versions of each file. It never sees a plaintext name or a content byte:
 // names arrive sealed by NodeNameCipher and content lives in the blob store.
-// The tables are described in docs/formats/metadata-store.md. Thread-safe.
+// The tables are described in docs/formats/codex.md. Thread-safe.
 
 #include <array>
 #include <cstdint>
@@ -116,6 +116,16 @@ class CodexRepository {
   virtual Status MoveNode(std::string_view workspace_id, std::string_view node_id,
                           std::string_view new_parent_id, std::span<const std::uint8_t> name_ct,
                           const NameIndex& name_index) = 0;
+
+  // DeleteUnusedFile removes a file node that never got a version, if no
+  // version after `reserved` was reserved meanwhile (a concurrent upload).
+  virtual Status DeleteUnusedFile(std::string_view workspace_id, std::string_view node_id,
+                                  std::uint64_t reserved) = 0;
+  // PurgeDeleted removes at most `limit` nodes soft-deleted at or before `before`:
+  // their version rows (refunding the quota) and node rows. It returns the
+  // (workspace id, blob name) pairs whose blobs the caller must remove.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> PurgeDeleted(
+      std::int64_t before, int limit) = 0;
 
   // ReserveVersion returns the next version number of a file, never reused.
   virtual Result<std::uint64_t> ReserveVersion(std::string_view workspace_id,

@@ -236,6 +236,45 @@ TEST_F(CodexTest, ListingMovingAndDeleting) {
   EXPECT_EQ(Read(w, "copy/of/top", 0, 2), Read(w, "top", 0, 2));
 }
 
+TEST_F(CodexTest, PurgeRemovesDeletedFilesWithTheirBlobsAndRefundsTheQuota) {
+  Workspace w = Personal("acc_a");
+  ASSERT_TRUE(Put(w, "keep", RandomBody(100)));
+  ASSERT_TRUE(Put(w, "gone", RandomBody(5000)));
+  ASSERT_TRUE(Put(w, "gone", RandomBody(5000)));
+  ASSERT_TRUE(codex_->Delete(w, P("gone"), {}));
+  auto recent = codex_->PurgeDeleted(std::chrono::hours(1), 100);
+  ASSERT_TRUE(recent);
+  EXPECT_EQ(*recent, 0u);  // still within retention
+  auto purged = codex_->PurgeDeleted(std::chrono::seconds(0), 100);
+  ASSERT_TRUE(purged);
+  EXPECT_EQ(*purged, 2u);
+  auto blobs = blobs_->List(w.id);
+  ASSERT_TRUE(blobs);
+  EXPECT_EQ(blobs->size(), 1u);
+  auto after = repo_->FindWorkspace(w.id);
+  ASSERT_TRUE(after);
+  auto keep = codex_->Stat(w, P("keep"));
+  ASSERT_TRUE(keep);
+  EXPECT_LT(after->used_bytes, 1000);
+  EXPECT_GT(after->used_bytes, 100);
+}
+
+TEST_F(CodexTest, AFailedFirstUploadLeavesNoFileBehind) {
+  Workspace w = Personal("acc_a");
+  {
+    auto upload = codex_->BeginUpload(w, P("x"), "text/plain", {}, std::nullopt);
+    ASSERT_TRUE(upload);
+    ASSERT_TRUE((*upload)->Write(RandomBody(10)));
+    Sha256 wrong{};
+    EXPECT_FALSE((*upload)->Commit(wrong));
+  }
+  // "x" is free again: a folder may take the name.
+  EXPECT_TRUE(Put(w, "x/y", RandomBody(3)));
+  auto blobs = blobs_->List(w.id);
+  ASSERT_TRUE(blobs);
+  EXPECT_EQ(blobs->size(), 1u);
+}
+
 TEST_F(CodexTest, DeletedWorkspaceKeysAreGoneBeforeItsData) {
   Workspace w = Personal("acc_a");
   ASSERT_TRUE(Put(w, "f", RandomBody(100)));

@@ -45,6 +45,14 @@ class UploadImpl final : public Upload, private object_format::ByteSink {
         writer_(std::move(writer)),
         path_(std::move(path)) {}
 
+  ~UploadImpl() override {
+    // A first upload that failed leaves no invisible file behind (the blob
+    // writer discards its temporary by itself).
+    if (!committed_ && !node_.current_version) {
+      (void)codex_.repo_.DeleteUnusedFile(workspace_.id, node_.id, row_.version);
+    }
+  }
+
   Status Write(std::span<const std::uint8_t> plaintext) override {
     const std::uint64_t limit = declared_size_.value_or(codex_.options_.max_object_bytes);
     if (writer_.plaintext_size() + plaintext.size() > limit) {
@@ -83,6 +91,7 @@ class UploadImpl final : public Upload, private object_format::ByteSink {
       (void)codex_.blobs_.Remove(workspace_.id, row_.blob_name);
       return std::unexpected(outcome.error());
     }
+    committed_ = true;
     for (const std::string& pruned : outcome->pruned_blobs) {
       Status removed = codex_.blobs_.Remove(workspace_.id, pruned);
       if (!removed) {
@@ -109,6 +118,7 @@ class UploadImpl final : public Upload, private object_format::ByteSink {
   std::unique_ptr<blob::BlobWriter> blob_;
   object_format::ObjectWriter writer_;
   std::string path_;
+  bool committed_ = false;
 };
 
 Result<std::unique_ptr<Upload>> Codex::BeginUpload(const Workspace& workspace,

@@ -4,7 +4,7 @@
 // without a plaintext index. Its keys are derived from the workspace's names
 // key (a data key wrapped under the workspace's default erasure domain), so
 // shredding the workspace's keys makes every stored name unreadable too.
-// Format (docs/formats/metadata-store.md, "node names"):
+// Format (docs/formats/codex.md, "node names"):
 //   sealed = 0x01 | nonce (12) | AES-256-GCM(name) | tag (16),
 //     AAD = "strongroom/node-name/v1" | len | workspace id | len | node id
 //   index  = HMAC-SHA256(index key, len | parent id | len | name)
@@ -23,9 +23,9 @@
 namespace sr::content {
 
 // NodeNameCipher is immutable after Create; all methods are thread-safe.
-// Nonces are random: a workspace's names key seals at most 2^32 names (NIST
-// SP 800-38D 8.3) before the workspace must get a new one, far beyond its
-// node count limits.
+// Nonces are random, so one names key may seal at most 2^32 names (NIST SP
+// 800-38D 8.3). Nothing counts seals yet; a workspace would need billions of
+// creates, moves and renames to approach the limit.
 class NodeNameCipher {
  public:
   // Create derives the sealing and index keys from the 32-byte `names_key`.

@@ -121,14 +121,8 @@ Status CheckCondition(store::Database& db, std::string_view node_id,
 
 }  // namespace
 
-Result<ConnectionPool::Lease> SqliteCodexRepository::Acquire() {
-  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
-  SR_TRY(db->Exec("PRAGMA secure_delete = ON"));
-  return db;
-}
-
 Status SqliteCodexRepository::CreateWorkspace(const Workspace& w) {
-  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, Acquire());
+  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(
       CachedStatement insert,
       db->PrepareCached("INSERT INTO workspaces(id, owner_account_id, personal, name_ct, "
@@ -176,7 +170,7 @@ Result<std::vector<Workspace>> SqliteCodexRepository::ListWorkspaces(std::string
 }
 
 Status SqliteCodexRepository::DeleteWorkspace(std::string_view id) {
-  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, Acquire());
+  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db));
   for (std::string_view sql : {"DELETE FROM object_versions WHERE workspace_id = ?1",
                                "DELETE FROM nodes WHERE workspace_id = ?1",
@@ -322,6 +316,67 @@ Status SqliteCodexRepository::MoveNode(std::string_view workspace_id, std::strin
   return Ok();
 }
 
+Status SqliteCodexRepository::DeleteUnusedFile(std::string_view workspace_id,
+                                               std::string_view node_id, std::uint64_t reserved) {
+  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
+  SR_ASSIGN_OR_RETURN(
+      CachedStatement del,
+      db->PrepareCached("DELETE FROM nodes WHERE id = ?1 AND workspace_id = ?2 AND kind = 'file' "
+                        "AND current_version IS NULL AND next_version = ?3 + 1 "
+                        "AND NOT EXISTS (SELECT 1 FROM object_versions WHERE node_id = ?1)"));
+  SR_TRY(del->BindText(1, node_id));
+  SR_TRY(del->BindText(2, workspace_id));
+  SR_TRY(del->BindInt64(3, static_cast<std::int64_t>(reserved)));
+  return Done(*del);
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteCodexRepository::PurgeDeleted(
+    std::int64_t before, int limit) {
+  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
+  SR_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db));
+  SR_ASSIGN_OR_RETURN(CachedStatement expired,
+                      db->PrepareCached("SELECT id, workspace_id FROM nodes WHERE deleted_at IS NOT "
+                                        "NULL AND deleted_at <= ?1 ORDER BY deleted_at LIMIT ?2"));
+  SR_TRY(expired->BindInt64(1, before));
+  SR_TRY(expired->BindInt64(2, limit));
+  std::vector<std::pair<std::string, std::string>> nodes;  // node id, workspace id
+  for (;;) {
+    SR_ASSIGN_OR_RETURN(StepResult step, expired->Step());
+    if (step == StepResult::kDone) break;
+    nodes.emplace_back(expired->ColumnText(0), expired->ColumnText(1));
+  }
+  SR_TRY(expired->Reset());
+  std::vector<std::pair<std::string, std::string>> blobs;
+  for (const auto& [node_id, workspace_id] : nodes) {
+    SR_ASSIGN_OR_RETURN(CachedStatement versions,
+                        db->PrepareCached("SELECT blob_name, stored_size FROM object_versions "
+                                          "WHERE node_id = ?1"));
+    SR_TRY(versions->BindText(1, node_id));
+    std::int64_t stored = 0;
+    for (;;) {
+      SR_ASSIGN_OR_RETURN(StepResult step, versions->Step());
+      if (step == StepResult::kDone) break;
+      blobs.emplace_back(workspace_id, versions->ColumnText(0));
+      stored += versions->ColumnInt64(1);
+    }
+    SR_TRY(versions->Reset());
+    for (std::string_view sql : {"DELETE FROM object_versions WHERE node_id = ?1",
+                                 "DELETE FROM nodes WHERE id = ?1"}) {
+      SR_ASSIGN_OR_RETURN(CachedStatement del, db->PrepareCached(sql));
+      SR_TRY(del->BindText(1, node_id));
+      SR_TRY(Done(*del));
+    }
+    SR_ASSIGN_OR_RETURN(CachedStatement refund,
+                        db->PrepareCached("UPDATE workspaces SET used_bytes = used_bytes - ?2 "
+                                          "WHERE id = ?1"));
+    SR_TRY(refund->BindText(1, workspace_id));
+    SR_TRY(refund->BindInt64(2, stored));
+    SR_TRY(Done(*refund));
+  }
+  SR_TRY(tx.Commit());
+  return blobs;
+}
+
 Result<std::uint64_t> SqliteCodexRepository::ReserveVersion(std::string_view workspace_id,
                                                             std::string_view node_id) {
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
@@ -343,7 +398,7 @@ Result<CommitOutcome> SqliteCodexRepository::CommitVersion(const ObjectVersion& 
                                                            const CommitCondition& condition,
                                                            std::int64_t quota_bytes,
                                                            int keep_older) {
-  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, Acquire());
+  SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(store::Transaction tx, store::Transaction::Begin(*db));
   SR_ASSIGN_OR_RETURN(CachedStatement node,
                       db->PrepareCached("SELECT current_version FROM nodes WHERE id = ?1 "

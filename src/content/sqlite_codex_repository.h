@@ -8,9 +8,9 @@
 namespace sr::content {
 
 // SqliteCodexRepository borrows a pooled connection per call; `pool` must
-// outlive it and its database must be migrated to version 4 or later.
-// Connections it borrows use secure_delete, so removed names and hashes are
-// overwritten rather than left in free pages. Thread-safe.
+// outlive it and its database must be migrated to version 4 or later. The
+// store opens every connection with secure_delete, so removed names and
+// hashes are overwritten rather than left in free pages. Thread-safe.
 class SqliteCodexRepository final : public CodexRepository {
  public:
   explicit SqliteCodexRepository(store::ConnectionPool& pool) : pool_(pool) {}
@@ -38,6 +38,10 @@ class SqliteCodexRepository final : public CodexRepository {
                   std::string_view new_parent_id, std::span<const std::uint8_t> name_ct,
                   const NameIndex& name_index) override;
 
+  Status DeleteUnusedFile(std::string_view workspace_id, std::string_view node_id,
+                          std::uint64_t reserved) override;
+  Result<std::vector<std::pair<std::string, std::string>>> PurgeDeleted(std::int64_t before,
+                                                                        int limit) override;
   Result<std::uint64_t> ReserveVersion(std::string_view workspace_id,
                                        std::string_view node_id) override;
   Result<CommitOutcome> CommitVersion(const ObjectVersion& version,
@@ -47,7 +51,6 @@ class SqliteCodexRepository final : public CodexRepository {
   Result<std::vector<ObjectVersion>> ListVersions(std::string_view node_id) override;
 
  private:
-  Result<store::ConnectionPool::Lease> Acquire();
   store::ConnectionPool& pool_;
 };
 

@@ -7,7 +7,11 @@
 #include <algorithm>
 #include <vector>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
@@ -131,6 +135,64 @@ asio::awaitable<bool> TlsConnection::ServeStreamed(bhttp::request_parser<bhttp::
   co_return keep_alive && sent_ok;
 }
 
+namespace {
+
+// NextChunk is one source read running while the previous chunk is sent:
+// the producer coroutine fills it in and cancels `ready` to wake the sender.
+struct NextChunk {
+  explicit NextChunk(asio::any_io_executor executor)
+      : ready(executor, std::chrono::steady_clock::time_point::max()) {}
+  asio::steady_timer ready;
+  bool done = false;
+  Result<std::size_t> result = std::size_t{0};
+};
+
+asio::awaitable<void> Produce(BodySource& source, std::span<std::uint8_t> out, NextChunk& next) {
+  next.result = co_await source.Next(out);
+  next.done = true;
+  next.ready.cancel();
+}
+
+}  // namespace
+
+asio::awaitable<bool> TlsConnection::SendBody(BodySource& source, std::uint64_t remaining) {
+  // Double buffering: while chunk k goes out through TLS, the source
+  // produces chunk k+1 (on another thread if it offloads its work).
+  const std::size_t size =
+      static_cast<std::size_t>(std::min<std::uint64_t>(kStreamChunkBytes, remaining));
+  std::vector<std::uint8_t> current(size);
+  std::vector<std::uint8_t> spare(size);
+  auto want = [&] { return static_cast<std::size_t>(std::min<std::uint64_t>(size, remaining)); };
+  auto executor = co_await asio::this_coro::executor;
+  Result<std::size_t> n = co_await source.Next(std::span(current.data(), want()));
+  auto& tcp = beast::get_lowest_layer(stream_);
+  for (;;) {
+    if (!n || *n == 0 || *n > want()) co_return false;
+    remaining -= *n;
+    NextChunk next(executor);
+    if (remaining > 0) {
+      asio::co_spawn(executor, Produce(source, std::span(spare.data(), want()), next),
+                     asio::detached);
+    } else {
+      next.done = true;
+    }
+    error_code ec;
+    tcp.expires_after(env_.options.body_timeout);
+    co_await asio::async_write(stream_, asio::buffer(current.data(), *n),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    // The producer uses `spare`, `source` and `next`: wait for it even when
+    // the write failed.
+    if (!next.done) {
+      error_code ignored;
+      co_await next.ready.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
+    if (ec) co_return false;
+    if (remaining == 0) co_return true;
+    n = std::move(next.result);
+    std::swap(current, spare);
+  }
+}
+
 asio::awaitable<bool> TlsConnection::SendStreamed(Response& res, BodySource& source,
                                                   const Exchange& ex, bool keep_alive) {
   res.version(ex.version);
@@ -157,23 +219,7 @@ asio::awaitable<bool> TlsConnection::SendStreamed(Response& res, BodySource& sou
   co_await bhttp::async_write_header(stream_, serializer,
                                      asio::redirect_error(asio::use_awaitable, ec));
   bool ok = !ec;
-  if (ok && !ex.head) {
-    std::vector<std::uint8_t> chunk(
-        static_cast<std::size_t>(std::min<std::uint64_t>(kStreamChunkBytes, remaining)));
-    while (ok && remaining > 0) {
-      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
-      Result<std::size_t> n = co_await source.Next(std::span(chunk.data(), want));
-      if (!n || *n == 0 || *n > want) {
-        ok = false;
-        break;
-      }
-      tcp.expires_after(env_.options.body_timeout);
-      co_await asio::async_write(stream_, asio::buffer(chunk.data(), *n),
-                                 asio::redirect_error(asio::use_awaitable, ec));
-      ok = !ec;
-      remaining -= *n;
-    }
-  }
+  if (ok && !ex.head && remaining > 0) ok = co_await SendBody(source, remaining);
   Record(ex, res.result_int(), ok);
   if (!ok) {
     // The client holds a short body and a Content-Length it cannot reach:

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <fmt/format.h>
 
 #include "accounts/account_service.h"
@@ -17,6 +18,7 @@
 #include "content/codex.h"
 #include "content/sqlite_codex_repository.h"
 #include "common/log.h"
+#include "common/periodic_task.h"
 #include "config/config.h"
 #include "config/root_key.h"
 #include "crypto/field_cipher.h"
@@ -52,6 +54,7 @@ struct Components {
   std::unique_ptr<blob::BlobStore> blobs;
   std::unique_ptr<content::CodexRepository> codex_repo;
   std::unique_ptr<content::Codex> codex;
+  std::unique_ptr<boost::asio::thread_pool> decrypt_pool;  // joined before the io_contexts go
   std::unique_ptr<http::Metrics> metrics;
   std::unique_ptr<http::Router> router;
   std::unique_ptr<api::SystemRoutesDeps> system_deps;
@@ -140,6 +143,8 @@ Status AssembleContent(Components& c) {
   options.max_object_bytes = static_cast<std::uint64_t>(cfg.content.max_object_bytes);
   options.keep_older_versions = cfg.content.keep_versions;
   c.codex = std::make_unique<content::Codex>(*c.codex_repo, *c.keys, *c.blobs, c.clock, options);
+  c.decrypt_pool = std::make_unique<boost::asio::thread_pool>(
+      std::max(1u, std::thread::hardware_concurrency()));
   return Ok();
 }
 
@@ -163,6 +168,10 @@ Result<std::unique_ptr<Components>> Assemble(config::Config cfg) {
   SR_ASSIGN_OR_RETURN(SecretBytes root_key, config::LoadRootKey(c->config.keys.root_key_file));
   SR_TRY(AssembleAccounts(*c, std::move(root_key)));
   SR_TRY(AssembleContent(*c));
+  c->accounts->set_on_created([codex = c->codex.get()](std::string_view account_id) -> Status {
+    SR_TRY(codex->EnsurePersonalWorkspace(account_id));
+    return Ok();
+  });
   c->metrics = std::make_unique<http::Metrics>(std::string(kVersion), std::string(kCommit));
   c->router = std::make_unique<http::Router>();
   c->system_deps = std::make_unique<api::SystemRoutesDeps>(api::SystemRoutesDeps{
@@ -177,7 +186,8 @@ Result<std::unique_ptr<Components>> Assemble(config::Config cfg) {
       *c->router,
       api::ContentRoutesDeps{*c->accounts, *c->codex, *c->audit_log,
                              static_cast<std::uint64_t>(c->config.content.max_object_bytes),
-                             std::min<std::size_t>(c->config.server.body_limit_bytes, 64 * 1024)}));
+                             std::min<std::size_t>(c->config.server.body_limit_bytes, 64 * 1024),
+                             c->decrypt_pool.get()}));
   return c;
 }
 
@@ -270,13 +280,30 @@ Status Serve(const ServeOptions& options) {
                                }
                              });
   rotation.Start();
+  // Deleted files past content.deleted_retention_seconds go for good, in
+  // batches, so one purge never holds the database for long.
+  PeriodicTask purge(std::chrono::minutes(10), [codex = components->codex.get(),
+                                                retention = c.content.deleted_retention] {
+    for (int batch = 0; batch < 100; ++batch) {
+      auto purged = codex->PurgeDeleted(retention, 500);
+      if (!purged) {
+        sr::log::Error("purge of deleted objects failed", {{"error", purged.error().ToString()}});
+        return;
+      }
+      if (*purged == 0) return;
+      sr::log::Info("deleted objects purged", {{"blobs", *purged}});
+    }
+  });
+  purge.Start();
   server.Run();
+  purge.Stop();
   rotation.Stop();
   components->mailer->Stop();
   // The hasher's pool posts results to the io_contexts, so it must be gone
   // (waiting for its jobs) before the server destroys them. Nothing calls
   // it any more: the io_contexts have stopped.
   components->password_hasher.reset();
+  components->decrypt_pool->join();
   sr::log::Info("stopped");
   sr::log::Flush();
   return Ok();

@@ -66,7 +66,9 @@ Result<Database> OpenConnection(const SqliteOptions& options) {
                 fmt::format("metadata store {} cannot use WAL journal mode (SQLite chose '{}')",
                             options.path.string(), mode));
   }
-  SR_TRY(db.Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  // secure_delete: deleted rows (shredded keys, erased names) are
+  // overwritten, not left in free pages.
+  SR_TRY(db.Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"));
   return db;
 }
 

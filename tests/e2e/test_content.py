@@ -97,6 +97,18 @@ def test_every_account_gets_one_personal_workspace(server, alice):
     assert server.get("/v1/workspaces").status_code == 401
 
 
+def test_sign_up_creates_the_personal_workspace(server):
+    email = f"new.{secrets.token_hex(4)}@example.com"
+    r = server.post("/v1/accounts", json={"email": email, "password": "Quartz-" + secrets.token_urlsafe(12),
+                                           "display_name": "new"})
+    assert r.status_code == 201
+    conn = sqlite3.connect(server.data_dir / "strongroom.db")
+    rows = conn.execute("SELECT personal FROM workspaces WHERE owner_account_id = ?",
+                        (r.json()["id"],)).fetchall()
+    conn.close()
+    assert rows == [(1,)]
+
+
 def test_put_get_round_trip_with_etag_and_content_type(alice):
     body = os.urandom(3 * SEG + 17)
     r = alice.put("renders/shot 1/frame.exr", body, {"Content-Type": "image/x-exr"})

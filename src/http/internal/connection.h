@@ -71,6 +71,8 @@ class TlsConnection : public std::enable_shared_from_this<TlsConnection> {
   // false (and a closed connection) if the source fails or falls short.
   boost::asio::awaitable<bool> SendStreamed(Response& res, BodySource& source, const Exchange& ex,
                                             bool keep_alive);
+  // SendBody writes `remaining` bytes pulled from `source`, double-buffered.
+  boost::asio::awaitable<bool> SendBody(BodySource& source, std::uint64_t remaining);
   void Record(const Exchange& ex, unsigned status, bool sent);
   boost::asio::awaitable<void> DrainInput();
   static Response PayloadTooLarge(const Route& route, unsigned version);
