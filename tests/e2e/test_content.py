@@ -5,10 +5,11 @@ rotation. The cross-tenant attack suite is in test_content_isolation.py."""
 import hashlib
 import http.client
 import json
-import ssl
 import os
 import secrets
 import signal
+import sqlite3
+import ssl
 import subprocess
 import threading
 import time
@@ -99,7 +100,8 @@ def test_every_account_gets_one_personal_workspace(server, alice):
 
 def test_sign_up_creates_the_personal_workspace(server):
     email = f"new.{secrets.token_hex(4)}@example.com"
-    r = server.post("/v1/accounts", json={"email": email, "password": "Quartz-" + secrets.token_urlsafe(12),
+    password = "Quartz-" + secrets.token_urlsafe(12)
+    r = server.post("/v1/accounts", json={"email": email, "password": password,
                                            "display_name": "new"})
     assert r.status_code == 201
     conn = sqlite3.connect(server.data_dir / "strongroom.db")
