@@ -106,6 +106,7 @@ Result<Account> SqliteStore::FindAccountById(std::string_view id) {
 
 Status SqliteStore::UpdatePasswordHash(std::string_view id, std::string_view password_hash,
                                        std::int64_t changed_at) {
+  const AfterWrite invalidate(session_cache_.get(), id);
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(CachedStatement update,
                       db->PrepareCached("UPDATE accounts SET password_hash = ?2, "
@@ -118,6 +119,7 @@ Status SqliteStore::UpdatePasswordHash(std::string_view id, std::string_view pas
 }
 
 Status SqliteStore::UpdateEmail(std::string_view id, std::string_view email) {
+  const AfterWrite invalidate(session_cache_.get(), id);
   const crypto::Digest bidx = cipher_->BlindIndex(kTable, "email", email);
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(CachedStatement update,
@@ -133,6 +135,7 @@ Status SqliteStore::UpdateEmail(std::string_view id, std::string_view email) {
 }
 
 Status SqliteStore::SetEmailVerified(std::string_view id, std::int64_t at) {
+  const AfterWrite invalidate(session_cache_.get(), id);
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(
       CachedStatement update,
@@ -144,6 +147,7 @@ Status SqliteStore::SetEmailVerified(std::string_view id, std::int64_t at) {
 }
 
 Status SqliteStore::SetResetRequired(std::string_view id, bool required) {
+  const AfterWrite invalidate(session_cache_.get(), id);
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(CachedStatement update,
                       db->PrepareCached("UPDATE accounts SET reset_required = ?2 WHERE id = ?1"));
@@ -154,6 +158,7 @@ Status SqliteStore::SetResetRequired(std::string_view id, bool required) {
 }
 
 Status SqliteStore::MarkDeletionRequested(std::string_view id, std::int64_t at) {
+  const AfterWrite invalidate(session_cache_.get(), id);
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   // The first request's time stands; repeating the request changes nothing.
   SR_ASSIGN_OR_RETURN(CachedStatement update,

@@ -70,6 +70,17 @@ Result<Session> SqliteStore::FindSessionByTokenHash(const TokenHash& hash) {
 }
 
 Result<SessionWithAccount> SqliteStore::FindSessionWithAccount(const TokenHash& hash) {
+  std::uint64_t generation = 0;
+  if (session_cache_) {
+    if (auto cached = session_cache_->Find(hash)) return *std::move(cached);
+    generation = session_cache_->generation();
+  }
+  SR_ASSIGN_OR_RETURN(SessionWithAccount found, ReadSessionWithAccount(hash));
+  if (session_cache_) session_cache_->Fill(hash, found, generation);
+  return found;
+}
+
+Result<SessionWithAccount> SqliteStore::ReadSessionWithAccount(const TokenHash& hash) {
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(
       CachedStatement select,
@@ -124,6 +135,7 @@ Result<std::vector<Session>> SqliteStore::ListSessions(std::string_view account_
 }
 
 Status SqliteStore::TouchSession(std::string_view id, std::int64_t last_seen_at) {
+  const AfterWrite invalidate(session_cache_.get(), {}, id);
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(CachedStatement update,
                       db->PrepareCached("UPDATE sessions SET last_seen_at = max(last_seen_at, ?2) "
@@ -135,6 +147,7 @@ Status SqliteStore::TouchSession(std::string_view id, std::int64_t last_seen_at)
 }
 
 Status SqliteStore::SetSessionAuth(std::string_view id, std::int64_t auth_at, int aal) {
+  const AfterWrite invalidate(session_cache_.get(), {}, id);
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(CachedStatement update,
                       db->PrepareCached("UPDATE sessions SET auth_at = ?2, aal = ?3 "
@@ -147,6 +160,7 @@ Status SqliteStore::SetSessionAuth(std::string_view id, std::int64_t auth_at, in
 }
 
 Status SqliteStore::RevokeSession(std::string_view account_id, std::string_view id) {
+  const AfterWrite invalidate(session_cache_.get(), account_id);
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   SR_ASSIGN_OR_RETURN(
       CachedStatement update,
@@ -161,6 +175,7 @@ Status SqliteStore::RevokeSession(std::string_view account_id, std::string_view 
 
 Result<int> SqliteStore::RevokeSessions(std::string_view account_id,
                                         std::optional<std::string_view> keep_id) {
+  const AfterWrite invalidate(session_cache_.get(), account_id);
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());
   // One statement, so it is atomic without an explicit transaction.
   SR_ASSIGN_OR_RETURN(CachedStatement update,

@@ -59,6 +59,27 @@ TEST_F(SqliteSessionsTest, FindSessionWithAccountReadsBothInOneCall) {
   EXPECT_EQ(store_->FindSessionWithAccount(HashOf(1)).error().code(), ErrorCode::kNotFound);
 }
 
+TEST_F(SqliteSessionsTest, EveryWriteIsSeenByTheNextAuthenticationRead) {
+  // The store caches what FindSessionWithAccount returns; each write below
+  // must show on the very next read.
+  ASSERT_TRUE(store_->CreateSession(NewSession("ses_1", "acc_a", 1)));
+  ASSERT_TRUE(store_->CreateSession(NewSession("ses_2", "acc_a", 2)));
+  ASSERT_TRUE(store_->FindSessionWithAccount(HashOf(1)));
+  ASSERT_TRUE(store_->TouchSession("ses_1", kStart + 120));
+  EXPECT_EQ(store_->FindSessionWithAccount(HashOf(1))->session.last_seen_at, kStart + 120);
+  ASSERT_TRUE(store_->SetSessionAuth("ses_1", kStart + 130, 2));
+  EXPECT_EQ(store_->FindSessionWithAccount(HashOf(1))->session.aal, 2);
+  ASSERT_TRUE(store_->UpdateEmail("acc_a", "new@example.org"));
+  EXPECT_EQ(store_->FindSessionWithAccount(HashOf(1))->account.email, "new@example.org");
+  ASSERT_TRUE(store_->MarkDeletionRequested("acc_a", kStart + 140));
+  EXPECT_TRUE(store_->FindSessionWithAccount(HashOf(1))->account.deletion_requested_at);
+  ASSERT_TRUE(store_->FindSessionWithAccount(HashOf(2)));
+  ASSERT_EQ(store_->RevokeSessions("acc_a", "ses_1").value(), 1);
+  EXPECT_EQ(store_->FindSessionWithAccount(HashOf(2)).error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->RevokeSession("acc_a", "ses_1"));
+  EXPECT_EQ(store_->FindSessionWithAccount(HashOf(1)).error().code(), ErrorCode::kNotFound);
+}
+
 TEST_F(SqliteSessionsTest, EmptyIpAndUserAgentAreStoredAsNull) {
   Session session = NewSession("ses_1", "acc_a", 1);
   session.ip.clear();

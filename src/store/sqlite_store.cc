@@ -79,7 +79,8 @@ SqliteStore::SqliteStore(const SqliteOptions& options,
     : cipher_(std::move(cipher)),
       clock_(options.clock != nullptr ? options.clock : std::make_shared<SystemClock>()),
       pool_([options] { return OpenConnection(options); }, options.pool_size,
-            options.busy_timeout) {}
+            options.busy_timeout),
+      session_cache_(options.cache_sessions ? std::make_unique<SessionCache>() : nullptr) {}
 
 Status SqliteStore::Migrate() {
   SR_ASSIGN_OR_RETURN(ConnectionPool::Lease db, pool_.Acquire());

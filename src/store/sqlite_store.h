@@ -18,6 +18,7 @@
 #include "store/connection_pool.h"
 #include "store/metadata_store.h"
 #include "store/one_time_token_repository.h"
+#include "store/session_cache.h"
 #include "store/session_repository.h"
 
 namespace sr::store {
@@ -31,6 +32,10 @@ struct SqliteOptions {
   // The time written by calls that take none (revocations, invalidations).
   // Null means the system clock.
   std::shared_ptr<const Clock> clock = nullptr;
+  // cache_sessions keeps authenticated sessions in memory (SessionCache):
+  // right only while this process is the one writer of sessions and
+  // accounts, which it is until strongroom runs on several nodes.
+  bool cache_sessions = true;
 };
 
 // SqliteStore is the store on one SQLite database. Create it with
@@ -96,12 +101,34 @@ class SqliteStore final : public MetadataStore,
   // Migrate runs the built-in migrations on one pooled connection.
   Status Migrate();
   std::int64_t NowSeconds() const;
+  Result<SessionWithAccount> ReadSessionWithAccount(const TokenHash& hash);
   Result<OneTimeToken> ReadToken(Statement& row, const TokenHash& hash,
                                  std::string_view purpose) const;
+
+  // AfterWrite invalidates the session cache once the enclosing write call
+  // has finished (committed or failed: dropping entries is always safe).
+  class AfterWrite {
+   public:
+    AfterWrite(SessionCache* cache, std::string_view account_id, std::string_view session_id = {})
+        : cache_(cache), account_id_(account_id), session_id_(session_id) {}
+    ~AfterWrite() {
+      if (cache_ == nullptr) return;
+      if (!account_id_.empty()) cache_->InvalidateAccount(account_id_);
+      if (!session_id_.empty()) cache_->InvalidateSession(session_id_);
+    }
+    AfterWrite(const AfterWrite&) = delete;
+    AfterWrite& operator=(const AfterWrite&) = delete;
+
+   private:
+    SessionCache* cache_;
+    std::string_view account_id_;
+    std::string_view session_id_;
+  };
 
   std::shared_ptr<const crypto::FieldCipher> cipher_;
   std::shared_ptr<const Clock> clock_;
   ConnectionPool pool_;
+  std::unique_ptr<SessionCache> session_cache_;  // null when disabled
 };
 
 // OpenSqliteStore opens (creating if needed) the database at options.path and
