@@ -22,6 +22,10 @@ Result<nlohmann::json> ParseJsonBody(const http::Request& request) {
   } catch (const nlohmann::json::parse_error& e) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("request body is not valid JSON (error at byte {})", e.byte));
+  } catch (const nlohmann::json::exception&) {
+    // e.g. out_of_range for a number beyond double ("1e400", found by
+    // fuzz/json_body_fuzz): still the client's input, never a 500.
+    return Fail(ErrorCode::kInvalidArgument, "request body has a number out of range");
   }
 }
 

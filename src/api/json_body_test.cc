@@ -39,3 +39,19 @@ TEST(JsonBodyTest, EmptyBodyIsInvalid) { EXPECT_FALSE(ParseJsonBody(WithBody("")
 
 }  // namespace
 }  // namespace sr::api
+
+namespace sr::api {
+namespace {
+
+// Found by fuzz/json_body_fuzz: nlohmann throws out_of_range, not
+// parse_error, for a number beyond double.
+TEST(JsonBodyTest, NumberOutOfRangeIsInvalidArgument) {
+  for (const char* body : {R"({"n":1e400})", R"([-1e999])", "1e400"}) {
+    Result<nlohmann::json> doc = ParseJsonBody(WithBody(body));
+    ASSERT_FALSE(doc) << body;
+    EXPECT_EQ(doc.error().code(), ErrorCode::kInvalidArgument);
+  }
+}
+
+}  // namespace
+}  // namespace sr::api

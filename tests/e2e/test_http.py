@@ -70,6 +70,15 @@ def test_bad_json_is_400_problem(server):
     assert ok.status_code == 200 and ok.json() == {"received": {"a": [1, "é"]}}
 
 
+def test_number_out_of_range_is_400_not_500(server):
+    # Found by fuzz/json_body_fuzz.
+    for body in ('{"n":1e400}', '[-1e999]'):
+        r = server.post("/v1/echo", data=body, headers={"Content-Type": "application/json"})
+        assert r.status_code == 400, body
+    r = server.post("/v1/accounts", data='{"email":1e400}', headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+
+
 def test_deeply_nested_json_is_refused(server):
     r = server.post("/v1/echo", data="[" * 2000 + "]" * 2000,
                     headers={"Content-Type": "application/json"})
