@@ -65,22 +65,6 @@ bool PartiallyOverlaps(std::span<const std::uint8_t> a, std::span<const std::uin
   return a0 < b0 + b.size() && b0 < a0 + a.size();
 }
 
-// Feed passes `in` through `ctx` (as AAD when `out` is null) in pieces that
-// fit OpenSSL's int lengths.
-bool Feed(EVP_CIPHER_CTX* ctx, std::uint8_t* out, std::span<const std::uint8_t> in) {
-  constexpr std::size_t kChunk = std::size_t{1} << 30;
-  while (!in.empty()) {
-    std::size_t n = std::min(in.size(), kChunk);
-    int written = 0;
-    if (EVP_CipherUpdate(ctx, out, &written, in.data(), static_cast<int>(n)) != 1) return false;
-    if (out != nullptr) {
-      if (static_cast<std::size_t>(written) != n) return false;
-      out += n;
-    }
-    in = in.subspan(n);
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -123,7 +107,8 @@ Status Aes256GcmContext::SealInto(std::span<const std::uint8_t> nonce,
   std::uint8_t final_block[16];
   int final_len = 0;
   if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce.data(), 1, nullptr) != 1 ||
-      !Feed(ctx, nullptr, aad) || !Feed(ctx, out.data(), plaintext) ||
+      !internal::CipherUpdateAll(ctx, nullptr, aad) ||
+      !internal::CipherUpdateAll(ctx, out.data(), plaintext) ||
       EVP_EncryptFinal_ex(ctx, final_block, &final_len) != 1 || final_len != 0 ||
       EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, static_cast<int>(kAes256GcmTagSize),
                           out.data() + plaintext.size()) != 1) {
@@ -157,8 +142,8 @@ Status Aes256GcmContext::OpenInto(std::span<const std::uint8_t> nonce,
           1) {
     return ContextError("AES-GCM init failed");
   }
-  bool ok =
-      Feed(ctx, nullptr, aad) && Feed(ctx, plaintext_out.data(), ciphertext_and_tag.first(ct_size));
+  bool ok = internal::CipherUpdateAll(ctx, nullptr, aad) &&
+            internal::CipherUpdateAll(ctx, plaintext_out.data(), ciphertext_and_tag.first(ct_size));
   std::uint8_t final_block[16];
   int final_len = 0;
   if (ok) ok = EVP_DecryptFinal_ex(ctx, final_block, &final_len) == 1 && final_len == 0;

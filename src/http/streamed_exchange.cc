@@ -111,14 +111,8 @@ asio::awaitable<bool> TlsConnection::ServeStreamed(bhttp::request_parser<bhttp::
   parser.body_limit(route.max_body_bytes);
   StreamedBodyReader reader(*this, parser, ex.version);
 
-  Request request;
+  Request request = NewRequest(found, path, query, ex);
   request.message = bhttp::request<bhttp::string_body>(parser.get().base());
-  request.path = std::string(path);
-  request.query = std::string(query);
-  request.params = std::move(found.params);
-  request.request_id = ex.request_id;
-  request.remote_address = remote_;
-  request.route = &route;
   request.body = &reader;
   Response res = co_await RunRoute(request);
   // A body the handler did not read to the end is still on the wire: answer,

@@ -206,14 +206,8 @@ asio::awaitable<bool> TlsConnection::ServeOne(bool first, std::size_t ordinal) {
     if (ec) co_return false;
   }
 
-  Request request;
+  Request request = NewRequest(found, path, query, ex);
   request.message = parser.release();
-  request.path = std::string(path);
-  request.query = std::string(query);
-  request.params = std::move(found.params);
-  request.request_id = ex.request_id;
-  request.remote_address = remote_;
-  request.route = &route;
   Response res = co_await RunRoute(request);
   const bool keep_alive = can_continue && request.message.keep_alive();
   if (request.response_body) {
@@ -221,6 +215,18 @@ asio::awaitable<bool> TlsConnection::ServeOne(bool first, std::size_t ordinal) {
   }
   co_await Send(res, ex, keep_alive);
   co_return keep_alive;
+}
+
+Request TlsConnection::NewRequest(RouteMatch& found, std::string_view path,
+                                  std::string_view query, const Exchange& ex) const {
+  Request request;
+  request.path = std::string(path);
+  request.query = std::string(query);
+  request.params = std::move(found.params);
+  request.request_id = ex.request_id;
+  request.remote_address = remote_;
+  request.route = found.route;
+  return request;
 }
 
 asio::awaitable<void> TlsConnection::DrainInput() {

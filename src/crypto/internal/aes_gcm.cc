@@ -43,23 +43,6 @@ bool Init(EVP_CIPHER_CTX* ctx, bool encrypt, std::span<const std::uint8_t> key,
          EVP_CipherInit_ex2(ctx, nullptr, key.data(), iv.data(), enc, nullptr) == 1;
 }
 
-// Update feeds `in` through `ctx` (as AAD when `out` is null), in pieces
-// small enough for OpenSSL's int lengths. GCM is a stream mode, so the output
-// is exactly as long as the input.
-bool Update(EVP_CIPHER_CTX* ctx, std::uint8_t* out, std::span<const std::uint8_t> in) {
-  constexpr std::size_t kChunk = std::size_t{1} << 30;
-  while (!in.empty()) {
-    std::size_t n = std::min(in.size(), kChunk);
-    int written = 0;
-    if (EVP_CipherUpdate(ctx, out, &written, in.data(), static_cast<int>(n)) != 1) return false;
-    if (out != nullptr) {
-      if (static_cast<std::size_t>(written) != n) return false;
-      out += n;
-    }
-    in = in.subspan(n);
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -81,7 +64,8 @@ Result<std::vector<std::uint8_t>> AesGcmSeal(std::span<const std::uint8_t> key,
   std::vector<std::uint8_t> out(plaintext.size() + tag_size);
   std::uint8_t final_block[16];  // GCM's final step writes nothing; this is for the API
   int final_len = 0;
-  if (!Update(ctx.get(), nullptr, aad) || !Update(ctx.get(), out.data(), plaintext) ||
+  if (!CipherUpdateAll(ctx.get(), nullptr, aad) ||
+      !CipherUpdateAll(ctx.get(), out.data(), plaintext) ||
       EVP_EncryptFinal_ex(ctx.get(), final_block, &final_len) != 1 || final_len != 0 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_GET_TAG, static_cast<int>(tag_size),
                           out.data() + plaintext.size()) != 1) {
@@ -110,7 +94,8 @@ Result<std::vector<std::uint8_t>> AesGcmOpen(std::span<const std::uint8_t> key,
     return InternalError("AES-GCM set tag failed");
   }
   std::vector<std::uint8_t> out(ct_size);
-  if (!Update(ctx.get(), nullptr, aad) || !Update(ctx.get(), out.data(), ciphertext)) {
+  if (!CipherUpdateAll(ctx.get(), nullptr, aad) ||
+      !CipherUpdateAll(ctx.get(), out.data(), ciphertext)) {
     if (!out.empty()) OPENSSL_cleanse(out.data(), out.size());
     return InternalError("AES-GCM decryption failed");
   }

@@ -1,5 +1,7 @@
 #include "crypto/internal/openssl_util.h"
 
+#include <algorithm>
+
 #include <openssl/err.h>
 
 #include <cstdio>
@@ -48,6 +50,21 @@ EVP_KDF* HkdfKdf() {
     return fetched;
   }();
   return kdf;
+}
+
+bool CipherUpdateAll(EVP_CIPHER_CTX* ctx, std::uint8_t* out, std::span<const std::uint8_t> in) {
+  constexpr std::size_t kChunk = std::size_t{1} << 30;
+  while (!in.empty()) {
+    const std::size_t n = std::min(in.size(), kChunk);
+    int written = 0;
+    if (EVP_CipherUpdate(ctx, out, &written, in.data(), static_cast<int>(n)) != 1) return false;
+    if (out != nullptr) {
+      if (static_cast<std::size_t>(written) != n) return false;
+      out += n;
+    }
+    in = in.subspan(n);
+  }
+  return true;
 }
 
 }  // namespace sr::crypto::internal

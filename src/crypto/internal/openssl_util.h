@@ -6,7 +6,9 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 
+#include <cstdint>
 #include <memory>
+#include <span>
 
 namespace sr::crypto::internal {
 
@@ -31,6 +33,11 @@ void CheckOpenSsl(bool ok, const char* what);
 // The algorithms below are fetched from the default provider on first use and
 // kept for the life of the process (never freed, so no shutdown-order hazard).
 // Each aborts if the algorithm is unavailable. Thread-safe.
+// CipherUpdateAll feeds `in` through `ctx` (as AAD when `out` is null) in
+// pieces small enough for OpenSSL's int lengths; for GCM (a stream mode) the
+// output is exactly as long as the input. False if OpenSSL refuses.
+bool CipherUpdateAll(EVP_CIPHER_CTX* ctx, std::uint8_t* out, std::span<const std::uint8_t> in);
+
 const EVP_MD* Sha256Md();
 const EVP_CIPHER* Aes256GcmCipher();
 EVP_MAC* HmacMac();

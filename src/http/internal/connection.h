@@ -74,6 +74,10 @@ class TlsConnection : public std::enable_shared_from_this<TlsConnection> {
   // SendBody writes `remaining` bytes pulled from `source`, double-buffered.
   boost::asio::awaitable<bool> SendBody(BodySource& source, std::uint64_t remaining);
   void Record(const Exchange& ex, unsigned status, bool sent);
+  // NewRequest fills what every routed request carries; the caller adds the
+  // message (and, for stream_body routes, the body reader).
+  Request NewRequest(RouteMatch& found, std::string_view path, std::string_view query,
+                     const Exchange& ex) const;
   boost::asio::awaitable<void> DrainInput();
   static Response PayloadTooLarge(const Route& route, unsigned version);
 
